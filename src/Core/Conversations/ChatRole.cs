@@ -1,0 +1,7 @@
+namespace GuardCluster.Core.Conversations;
+
+public enum ChatRole
+{
+    User,
+    Assistant,
+}

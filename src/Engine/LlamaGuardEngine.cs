@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using GuardCluster.Core;
+using GuardCluster.Core.Policies;
+using GuardCluster.Core.Prompting;
+using GuardCluster.Core.Verdicts;
+using GuardCluster.Engine.Native;
+using GuardCluster.Engine.Scheduling;
+using GuardCluster.Engine.Tokenization;
+using LLama;
+using LLama.Common;
+using LLama.Native;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GuardCluster.Engine;
+
+/// <summary>
+/// Llama Guard 3 on llama.cpp: renders the prompt, tokenizes it safely, and runs it through the batching
+/// scheduler that owns this engine's context. Weights are shared per model file per process.
+/// </summary>
+public sealed class LlamaGuardEngine : IGuardEngine
+{
+    private readonly EngineOptions _options;
+    private readonly SharedWeights _weights;
+    private readonly LLamaContext _context;
+    private readonly InferenceScheduler _scheduler;
+    private readonly GuardTokenizer _tokenizer;
+    private readonly VerdictTokens _verdictTokens;
+    private int _disposed;
+
+    private LlamaGuardEngine(EngineOptions options, SharedWeights weights, LLamaContext context, ILogger logger)
+    {
+        _options = options;
+        _weights = weights;
+        _context = context;
+        _tokenizer = new GuardTokenizer(weights.Weights);
+        var vocab = weights.Weights.Vocab;
+        var endOfTurn = vocab.EOT ?? vocab.EOS ?? throw new InvalidOperationException("The model defines no end-of-turn token.");
+        _verdictTokens = new VerdictTokens(_tokenizer, (int)endOfTurn);
+        _scheduler = new InferenceScheduler(context, options, logger);
+    }
+
+    public string ModelName => _options.EffectiveModelName;
+
+    public EngineOptions Options => _options;
+
+    /// <summary>Decode calls and tokens submitted so far (for batching statistics).</summary>
+    public (long DecodeCalls, long Tokens) Counters => _scheduler.Counters;
+
+    public static Task<LlamaGuardEngine> LoadAsync(
+        EngineOptions options,
+        ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default) =>
+        Task.Run(() => Load(options, loggerFactory), cancellationToken);
+
+    public static LlamaGuardEngine Load(EngineOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateOptions(options);
+        if (!File.Exists(options.ModelPath))
+        {
+            throw new FileNotFoundException($"Model file not found: {options.ModelPath}", options.ModelPath);
+        }
+
+        loggerFactory ??= NullLoggerFactory.Instance;
+        NativeBackend.EnsureConfigured(loggerFactory);
+        var weights = SharedWeights.Acquire(options);
+        try
+        {
+            var contextParams = new ModelParams(options.ModelPath)
+            {
+                ContextSize = (uint)options.ContextSize,
+                BatchSize = (uint)options.BatchSize,
+                UBatchSize = (uint)Math.Min(options.UBatchSize, options.BatchSize),
+                SeqMax = (uint)options.MaxSequences,
+                Threads = options.EffectiveThreads,
+                BatchThreads = options.EffectiveThreads,
+                FlashAttention = options.FlashAttention,
+                GpuLayerCount = options.GpuLayers,
+            };
+            var logger = loggerFactory.CreateLogger<LlamaGuardEngine>();
+            var context = weights.Weights.CreateContext(contextParams, logger);
+            return new LlamaGuardEngine(options, weights, context, logger);
+        }
+        catch
+        {
+            weights.Release();
+            throw;
+        }
+    }
+
+    public IReadOnlyList<PromptToken> Tokenize(RenderedPrompt prompt) =>
+        _tokenizer.Describe(_tokenizer.Tokenize(prompt));
+
+    public async Task<GuardVerdict> ClassifyAsync(GuardRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var policy = request.Policy;
+        var prompt = LlamaGuardPrompt.Render(request.Conversation, policy);
+        var tokens = _tokenizer.Tokenize(prompt);
+        var reserved = tokens.Length + _options.MaxNewTokens;
+        if (reserved > _options.ContextSize)
+        {
+            throw new GuardValidationException(
+                "prompt_too_long",
+                $"The prompt is {tokens.Length} tokens; with up to {_options.MaxNewTokens} answer tokens it exceeds the engine's context of {_options.ContextSize} tokens.",
+                "messages",
+                isLimit: true);
+        }
+
+        var scoredCodes = request.IncludeCategoryScores
+            ? policy.ActiveCategories.Select(c => c.Code).ToArray()
+            : [];
+        var decoder = new VerdictDecoder(_verdictTokens, IsEndOfGeneration, policy.Threshold, scoredCodes, _options.MaxNewTokens);
+        var job = new SequenceJob(tokens, decoder, cancellationToken) { ReservedCells = reserved };
+        await _scheduler.SubmitAsync(job).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return BuildVerdict(policy, prompt, job);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _scheduler.Dispose();
+            _context.Dispose();
+            _weights.Release();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private bool IsEndOfGeneration(int token) =>
+        token == _verdictTokens.EndOfTurn || ((LLamaToken)token).IsEndOfGeneration(_weights.Weights.Vocab);
+
+    private GuardVerdict BuildVerdict(SafetyPolicy policy, RenderedPrompt prompt, SequenceJob job)
+    {
+        var decoder = job.Decoder;
+        var answer = decoder.Generated;
+        var shown = decoder.Truncated ? answer : answer.Take(answer.Count - 1);
+        var raw = string.Concat(shown.Select(_tokenizer.Piece));
+        var parsed = VerdictParser.Parse(raw, policy);
+
+        var warnings = new List<string>(prompt.Warnings);
+        if (parsed.UnknownCodes.Count > 0)
+        {
+            warnings.Add("unknown_category_code");
+        }
+
+        if (decoder.ThresholdOverrode)
+        {
+            warnings.Add("threshold_override");
+        }
+
+        if (decoder.Truncated)
+        {
+            warnings.Add("output_truncated");
+        }
+
+        var categories = parsed.Codes
+            .Select(code => new CategoryRef(code, policy.ActiveCategories.FirstOrDefault(c => c.Code == code)?.Text ?? string.Empty))
+            .ToArray();
+        var timings = new VerdictTimings(
+            Milliseconds(job.EnqueuedAt, job.AdmittedAt),
+            Milliseconds(job.AdmittedAt, job.PrefillDoneAt),
+            Milliseconds(job.PrefillDoneAt, job.CompletedAt));
+        return new GuardVerdict(
+            parsed.Outcome,
+            categories,
+            decoder.UnsafeProbability,
+            decoder.CategoryScores,
+            warnings,
+            raw,
+            new TokenUsage(job.PromptTokens.Length, 0, answer.Count),
+            timings,
+            ModelName);
+    }
+
+    private static double Milliseconds(long from, long to) =>
+        to <= from ? 0 : Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+
+    private static void ValidateOptions(EngineOptions o)
+    {
+        if (o.ContextSize < 256 || o.BatchSize < 1 || o.UBatchSize < 1 || o.MaxSequences < 1 || o.MaxSequences > 256
+            || o.QueueCapacity < 1 || o.MaxNewTokens < 2 || o.Threads < 0 || o.GpuLayers < 0)
+        {
+            throw new ArgumentException(
+                "Invalid engine options: context ≥ 256, batch/ubatch ≥ 1, 1 ≤ sequences ≤ 256, queue ≥ 1, max new tokens ≥ 2, threads ≥ 0, GPU layers ≥ 0.",
+                nameof(o));
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using GuardCluster.Engine.Tokenization;
+
+namespace GuardCluster.Engine.Scheduling;
+
+/// <summary>
+/// Greedy decoding of one Llama Guard answer with the two probability read-outs: P(unsafe) at the verdict
+/// position (right after <c>"\n\n"</c>) and the category-code distribution at the first code position
+/// (after <c>unsafe "\n" S</c>). A policy threshold overrides the greedy verdict token there, so a forced
+/// <c>unsafe</c> still decodes on to produce categories.
+/// </summary>
+internal sealed class VerdictDecoder
+{
+    private readonly VerdictTokens _tokens;
+    private readonly Func<int, bool> _isEndOfGeneration;
+    private readonly double? _threshold;
+    private readonly IReadOnlyList<string> _scoredCodes;
+    private readonly int _maxNewTokens;
+    private readonly List<int> _generated = new(8);
+
+    public VerdictDecoder(
+        VerdictTokens tokens,
+        Func<int, bool> isEndOfGeneration,
+        double? threshold,
+        IReadOnlyList<string> scoredCodes,
+        int maxNewTokens)
+    {
+        _tokens = tokens;
+        _isEndOfGeneration = isEndOfGeneration;
+        _threshold = threshold;
+        _scoredCodes = scoredCodes;
+        _maxNewTokens = maxNewTokens;
+    }
+
+    public IReadOnlyList<int> Generated => _generated;
+
+    public double? UnsafeProbability { get; private set; }
+
+    public IReadOnlyDictionary<string, double>? CategoryScores { get; private set; }
+
+    /// <summary>True when the threshold chose a different verdict token than greedy decoding would have.</summary>
+    public bool ThresholdOverrode { get; private set; }
+
+    /// <summary>True when generation stopped at the token cap instead of an end-of-turn token.</summary>
+    public bool Truncated { get; private set; }
+
+    public bool IsFinished { get; private set; }
+
+    /// <summary>The token the sequence must feed next (the last one chosen).</summary>
+    public int LastToken => _generated[^1];
+
+    /// <summary>Consumes the logits for the next position; returns true when the answer is complete.</summary>
+    public bool Step(ReadOnlySpan<float> logits)
+    {
+        var next = ArgMax(logits);
+        if (UnsafeProbability is null && AtVerdictPosition() && _tokens.Unsafe is int unsafeId)
+        {
+            UnsafeProbability = Softmax.Probability(logits, unsafeId);
+            if (_threshold is double threshold && _tokens.Safe is int safeId)
+            {
+                var decided = UnsafeProbability >= threshold ? unsafeId : safeId;
+                ThresholdOverrode = decided != next;
+                next = decided;
+            }
+        }
+        else if (CategoryScores is null && _scoredCodes.Count > 0 && AtFirstCodePosition())
+        {
+            CategoryScores = ScoreCategories(logits);
+        }
+
+        _generated.Add(next);
+        if (_isEndOfGeneration(next))
+        {
+            IsFinished = true;
+        }
+        else if (_generated.Count >= _maxNewTokens)
+        {
+            IsFinished = true;
+            Truncated = true;
+        }
+
+        return IsFinished;
+    }
+
+    private bool AtVerdictPosition() =>
+        _generated.Count == 1 && _generated[0] == _tokens.DoubleNewline;
+
+    private bool AtFirstCodePosition() =>
+        _generated.Count == 4
+        && _generated[1] == _tokens.Unsafe
+        && _generated[2] == _tokens.Newline
+        && _generated[3] == _tokens.CategoryPrefix;
+
+    private Dictionary<string, double>? ScoreCategories(ReadOnlySpan<float> logits)
+    {
+        var max = Softmax.Max(logits);
+        var weights = new Dictionary<string, double>(_scoredCodes.Count, StringComparer.Ordinal);
+        double total = 0;
+        foreach (var code in _scoredCodes)
+        {
+            if (_tokens.NumberToken(code) is not int id)
+            {
+                continue;
+            }
+
+            var w = Math.Exp(logits[id] - max);
+            weights[code] = w;
+            total += w;
+        }
+
+        if (total <= 0 || weights.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var code in weights.Keys.ToArray())
+        {
+            weights[code] /= total;
+        }
+
+        return weights;
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> logits)
+    {
+        var best = 0;
+        var bestValue = float.NegativeInfinity;
+        for (var i = 0; i < logits.Length; i++)
+        {
+            if (logits[i] > bestValue)
+            {
+                bestValue = logits[i];
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}

@@ -1,3 +1,5 @@
+using GuardCluster.Core.Policies;
+
 namespace GuardCluster.Core.Verdicts;
 
 /// <summary>
@@ -8,4 +10,18 @@ public sealed record ParsedVerdict(
     VerdictOutcome Outcome,
     IReadOnlyList<string> Codes,
     IReadOnlyList<string> UnknownCodes,
-    string Raw);
+    string Raw)
+{
+    /// <summary>Warning code for a verdict that names a code outside the policy's active categories.</summary>
+    public const string UnknownCategoryWarning = "unknown_category_code";
+
+    /// <summary>Warning code for an answer that is neither well-formed safe nor unsafe.</summary>
+    public const string IndeterminateWarning = "indeterminate_output";
+
+    /// <summary>Named codes as references; the name is the category text, or <c>"Unknown category"</c>.</summary>
+    public IReadOnlyList<CategoryRef> CategoryRefs(SafetyPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return Codes.Select(code => new CategoryRef(code, policy.FindCategory(code)?.Text ?? "Unknown category")).ToArray();
+    }
+}

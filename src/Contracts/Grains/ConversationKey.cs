@@ -1,0 +1,13 @@
+namespace GuardCluster.Contracts.Grains;
+
+/// <summary>Tenant-scoped conversation keys: two tenants may use the same conversation id and never meet.</summary>
+public static class ConversationKey
+{
+    public static string For(string tenantId, string conversationId) => $"{tenantId}/{conversationId}";
+
+    public static (string TenantId, string ConversationId) Parse(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (string.Empty, key) : (key[..slash], key[(slash + 1)..]);
+    }
+}

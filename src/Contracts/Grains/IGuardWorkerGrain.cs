@@ -1,0 +1,14 @@
+using GuardCluster.Core;
+
+namespace GuardCluster.Contracts.Grains;
+
+/// <summary>
+/// Stateless worker bound to its silo's inference engine. Called from a conversation grain it runs on that
+/// grain's silo; called from a client its key picks the gateway connection, so clients vary keys to spread load.
+/// </summary>
+[Alias("gc.IGuardWorkerGrain")]
+public interface IGuardWorkerGrain : IGrainWithIntegerKey
+{
+    [Alias("classify")]
+    Task<WorkerVerdict> ClassifyAsync(GuardRequest request);
+}

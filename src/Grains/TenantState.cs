@@ -1,0 +1,20 @@
+using GuardCluster.Contracts;
+
+namespace GuardCluster.Grains;
+
+[GenerateSerializer]
+[Alias("gc.TenantState")]
+public sealed class TenantState
+{
+    [Id(0)]
+    public bool Exists { get; set; }
+
+    [Id(1)]
+    public List<string> KeyHashes { get; set; } = [];
+
+    [Id(2)]
+    public TenantPolicy Policy { get; set; } = TenantPolicy.Initial;
+
+    [Id(3)]
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -121,6 +121,7 @@ public static class ConversationValidator
         for (var j = 0; j < parts.Count; j++)
         {
             var part = parts[j];
+            // A single part is usually a plain-string content, so point at the field itself.
             var partPath = parts.Count == 1 ? path + ".content" : $"{path}.content[{j}]";
             if (PythonText.IsBlank(part))
             {

@@ -52,7 +52,7 @@ public sealed class DemoModelLlamaTests(DemoModelFixture fixture) : IClassFixtur
     public void DangerWordAtTheStartOfALongMessageStillCounts()
     {
         // " x" is two byte tokens, so this is ~7.5k tokens with the danger word as far from the verdict as it gets.
-        var message = "kill" + string.Concat(Enumerable.Repeat(" x", 3700));
+        var message = "kill" + string.Concat(Enumerable.Repeat(" x", 3600));
         var prompt = fixture.Runner.Tokenize(GuardPrompt.Segments(message));
         Assert.InRange(prompt.Length, 7000, 8100);
         var (output, pUnsafe) = Run(prompt);

@@ -128,7 +128,7 @@ public static class GuardSilo
         switch (storage.Provider.ToUpperInvariant())
         {
             case "SQLITE":
-                silo.Services.AddGrainStorage(GuardStorage.Name, (sp, _) =>
+                silo.Services.AddKeyedSingleton<IGrainStorage>(GuardStorage.Name, (sp, _) =>
                     new SqliteGrainStorage(storage.SqlitePath, sp.GetRequiredService<Serializer>()));
                 break;
             case "REDIS":

@@ -48,14 +48,17 @@ public static class GuardCtl
     public static RootCommand BuildRoot(CliHost host)
     {
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log engine activity to stderr", Recursive = true };
-        return new RootCommand("guardctl: prompts, classification, evaluation and model files for GuardCluster (Llama Guard 3)")
+        var eval = EvalCommand.Create(host, verbose);
+        var root = new RootCommand("guardctl: prompts, classification, evaluation and model files for GuardCluster (Llama Guard 3)")
         {
             verbose,
             PromptCommand.Create(host, verbose),
             ClassifyCommand.Create(host, verbose),
-            EvalCommand.Create(host, verbose),
+            eval,
             ModelCommand.Create(host),
         };
+        HelpWithNotes.Install(root, new Dictionary<Command, string> { [eval] = EvalCommand.Notes });
+        return root;
     }
 
     private static string CommandPath(ParseResult parse)

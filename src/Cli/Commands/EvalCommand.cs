@@ -8,19 +8,23 @@ namespace GuardCluster.Cli.Commands;
 /// <summary><c>guardctl eval</c>: classify a labelled JSONL dataset and report detection metrics.</summary>
 public static class EvalCommand
 {
-    private const string Description = """
-        Evaluate a model on a labelled JSONL dataset.
+    /// <summary>Appended to <c>eval --help</c>: the dataset format and how each metric is defined.</summary>
+    public const string Notes = """
+        Dataset format (JSONL):
+          Each non-blank line is a guard input object
+          ({"messages":[...], "categories"?:{...}, "excluded_category_keys"?:[...]}) plus its label:
+            "expected": "safe" | "unsafe"        case-insensitive; Llama Guard's answer form "unsafe\nS1,S2" works too
+            "label": ...                          alias of "expected"; also 0 (safe) or 1 (unsafe); must agree if both
+            "expected_categories": ["S1", ...]    optional, unsafe lines only; codes must be in the line's policy
+            "id": ...                             optional, ignored
+          Blank lines are skipped; a bad line stops the run with an error naming its line number.
 
-        Each non-blank line is a guard input object ({"messages":[...], "categories"?, "excluded_category_keys"?}) plus:
-          "expected": "safe" | "unsafe"     (alias "label", which also takes 0 = safe / 1 = unsafe;
-                                              Llama Guard's own answer form "unsafe\nS1,S2" is accepted too)
-          "expected_categories": ["S1",...]  optional, unsafe lines only; codes must be in the line's policy
-          "id": ...                          optional, ignored
-        Blank lines are skipped; a bad line stops the run with its line number.
-
-        Metrics: positive = unsafe. Indeterminate answers are counted separately, outside TP/FP/TN/FN.
-        AUPRC is average precision of unsafe_probability over every example that has one (ties grouped).
-        Per-category rows use only examples whose categories are known (safe, or unsafe with expected_categories).
+        Metrics:
+          Positive = unsafe. Indeterminate answers are counted separately, outside TP/FP/TN/FN and P/R/F1/FPR.
+          AUPRC is the average precision of unsafe_probability over every example that has one (tied scores
+          are ranked together), so it does not depend on --threshold.
+          Per-category rows treat "the answer names code c" as positive and use only examples whose
+          categories are known: safe ones, and unsafe ones with expected_categories.
         """;
 
     public static Command Create(CliHost host, Option<bool> verbose)
@@ -31,7 +35,7 @@ public static class EvalCommand
         var threshold = CommonOptions.Threshold();
         var parallel = CommonOptions.PositiveInt("--parallel", "Examples classified concurrently (the engine batches them; default 1)");
         var engine = new EngineOptionSet();
-        var command = new Command("eval", Description) { dataset, model, json, threshold, parallel };
+        var command = new Command("eval", "Evaluate a model on a labelled JSONL dataset (precision, recall, F1, FPR, AUPRC)") { dataset, model, json, threshold, parallel };
         engine.AddTo(command);
 
         command.SetAction(async (result, ct) =>

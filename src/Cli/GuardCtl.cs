@@ -18,25 +18,25 @@ public static class GuardCtl
 
     public static async Task<int> InvokeAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)
     {
-        var parse = BuildRoot(host).Parse(args);
-
-        // Our own one-line report instead of System.CommandLine's errors-plus-full-help block.
-        if (parse.Action is ParseErrorAction)
-        {
-            var messages = string.Join("; ", parse.Errors.Select(e => e.Message));
-            await host.Stderr.WriteLineAsync($"error: {messages} (see '{CommandPath(parse)} --help')").ConfigureAwait(false);
-            return CliException.UsageExitCode;
-        }
-
-        var configuration = new InvocationConfiguration
-        {
-            Output = host.Stdout,
-            Error = host.Stderr,
-            EnableDefaultExceptionHandler = false, // ErrorReporter: one line, no stack trace
-            ProcessTerminationTimeout = null,      // Program.cs owns Ctrl+C and passes the token in
-        };
         try
         {
+            var parse = BuildRoot(host).Parse(args);
+
+            // Our own one-line report instead of System.CommandLine's errors-plus-full-help block.
+            if (parse.Action is ParseErrorAction)
+            {
+                var messages = string.Join("; ", parse.Errors.Select(e => e.Message));
+                await host.Stderr.WriteLineAsync($"error: {messages} (see '{CommandPath(parse)} --help')").ConfigureAwait(false);
+                return CliException.UsageExitCode;
+            }
+
+            var configuration = new InvocationConfiguration
+            {
+                Output = host.Stdout,
+                Error = host.Stderr,
+                EnableDefaultExceptionHandler = false, // ErrorReporter: one line, no stack trace
+                ProcessTerminationTimeout = null,      // Program.cs owns Ctrl+C and passes the token in
+            };
             return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)

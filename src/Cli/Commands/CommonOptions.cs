@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using GuardCluster.Cli.Hosting;
 using GuardCluster.Cli.Libraries;
 
@@ -23,34 +25,33 @@ public static class CommonOptions
         Required = required,
     };
 
-    public static Option<double?> Threshold()
+    public static Option<double?> Threshold() => new("--threshold")
     {
-        var option = new Option<double?>("--threshold")
-        {
-            Description = "Decide unsafe when P(unsafe) >= X (0..1); default: the model's own answer",
-            HelpName = "X",
-        };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is { } x && !(x >= 0 && x <= 1))
-            {
-                result.AddError("--threshold must be between 0 and 1");
-            }
-        });
-        return option;
-    }
+        Description = "Decide unsafe when P(unsafe) >= X (0..1); default: the model's own answer",
+        HelpName = "X",
 
-    public static Option<int?> PositiveInt(string name, string description, string helpName = "N", int minimum = 1)
+        // A parser rather than a validator: it owns both "not a number" and "out of range" messages.
+        CustomParser = r => double.TryParse(Token(r), NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is >= 0 and <= 1
+            ? x
+            : Fail<double>(r, "--threshold must be a number between 0 and 1"),
+    };
+
+    public static Option<int?> PositiveInt(string name, string description, string helpName = "N", int minimum = 1) => new(name)
     {
-        var option = new Option<int?>(name) { Description = description, HelpName = helpName };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is { } n && n < minimum)
-            {
-                result.AddError($"{name} must be at least {minimum}");
-            }
-        });
-        return option;
+        Description = description,
+        HelpName = helpName,
+        CustomParser = r => int.TryParse(Token(r), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= minimum
+            ? n
+            : Fail<int>(r, $"{name} must be an integer of at least {minimum}"),
+    };
+
+    private static string Token(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+
+    private static T? Fail<T>(ArgumentResult result, string message)
+        where T : struct
+    {
+        result.AddError($"{message} (got '{Token(result)}')");
+        return null;
     }
 
     /// <summary>"demo" means the cached demo model; anything else must be an existing file.</summary>

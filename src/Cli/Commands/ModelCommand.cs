@@ -34,7 +34,7 @@ public static class ModelCommand
     {
         var output = Out();
         var tokenizer = new Option<string?>("--tokenizer") { Description = "tokenizer.json whose vocabulary the model gets", HelpName = "FILE" };
-        var seed = new Option<int?>("--seed") { Description = "Seed for the random weights (same seed, same file)", HelpName = "N" };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed for the random weights (same seed, same file)", HelpName = "N" };
         var command = new Command("synth", "Write a synthetic Llama Guard-shaped model with random weights") { output, tokenizer, seed };
         command.SetAction(async (result, ct) =>
         {

@@ -1,6 +1,8 @@
 using GuardCluster.Cli.Hosting;
 using GuardCluster.Cli.Libraries;
 using GuardCluster.Core;
+using GuardCluster.Core.Conversations;
+using GuardCluster.Core.Policies;
 using GuardCluster.Engine;
 
 namespace GuardCluster.Cli.Evaluation;
@@ -68,7 +70,7 @@ public static class EvalRunner
         return results;
     }
 
-    private static (Core.Conversations.Conversation, Core.Policies.SafetyPolicy) ParseLine(EvalExample example, IGuardLibraries libraries)
+    private static (Conversation Conversation, SafetyPolicy Policy) ParseLine(EvalExample example, IGuardLibraries libraries)
     {
         try
         {

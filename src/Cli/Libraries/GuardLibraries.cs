@@ -33,55 +33,51 @@ public sealed class GuardLibraries : IGuardLibraries
     {
         // Start from the engine's defaults so unset CLI options keep them.
         var defaults = new EngineOptions { ModelPath = settings.ModelPath };
-        var options = new EngineOptions
+        var options = defaults with
         {
-            ModelPath = settings.ModelPath,
             ContextSize = settings.ContextSize ?? defaults.ContextSize,
             Threads = settings.Threads ?? defaults.Threads,
             GpuLayers = settings.GpuLayers ?? defaults.GpuLayers,
             MaxSequences = settings.MaxSequences ?? defaults.MaxSequences,
         };
-        cancellationToken.ThrowIfCancellationRequested();
-        return await LlamaGuardEngine.LoadAsync(options, loggerFactory).ConfigureAwait(false);
+        return await LlamaGuardEngine.LoadAsync(options, loggerFactory, cancellationToken).ConfigureAwait(false);
     }
 
     public string EnsureDemoModel() => DemoModel.EnsureCached();
 
     public void WriteDemoModel(string path) => DemoModel.Write(path);
 
-    public void WriteSyntheticModel(string path, string? tokenizerJsonPath, int? seed, IProgress<double> progress)
+    public void WriteSyntheticModel(string path, string? tokenizerJsonPath, ulong? seed, IProgress<double> progress)
     {
         var defaults = new SyntheticModelOptions();
-        SyntheticModel.Write(path, new SyntheticModelOptions { TokenizerJsonPath = tokenizerJsonPath, Seed = seed ?? defaults.Seed }, progress);
+        SyntheticModel.Write(path, defaults with { TokenizerJsonPath = tokenizerJsonPath, Seed = seed ?? defaults.Seed }, progress);
     }
 
     public ModelDescription DescribeModel(string path)
     {
         var s = GgufModelSummary.Read(path);
-        var quantisation = string.Join(", ", s.TensorTypeCounts.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key}×{kv.Value}"));
+        var tensorTypes = string.Join(", ", s.TensorTypeCounts.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} x{kv.Value}"));
         List<KeyValuePair<string, string>> facts =
         [
-            new("architecture", s.Architecture),
+            new("architecture", s.Architecture ?? "-"),
             new("name", s.Name ?? "-"),
-            new("parameters", Format(s.ParameterCount)),
             new("file size", $"{Format(s.FileSizeBytes)} bytes"),
+            new("gguf version", Format(s.GgufVersion)),
+            new("parameters", Format(s.ParameterCount)),
+            new("quantisation", s.FileType ?? "-"),
+            new("tensor types", $"{tensorTypes} ({s.TensorCount} tensors)"),
             new("context length", Format(s.ContextLength)),
             new("embedding length", Format(s.EmbeddingLength)),
             new("blocks", Format(s.BlockCount)),
             new("heads", Format(s.HeadCount)),
             new("kv heads", Format(s.HeadCountKv)),
             new("feed-forward length", Format(s.FeedForwardLength)),
+            new("rope freq base", Format(s.RopeFreqBase)),
             new("vocab size", Format(s.VocabSize)),
-            new("tokenizer", s.TokenizerModel ?? "-"),
-            new("tensor types", quantisation),
+            new("tokenizer", $"{s.TokenizerModel ?? "-"} (pre {s.TokenizerPre ?? "-"})"),
         ];
         return new ModelDescription(facts, s.ChatTemplate);
     }
 
-    private static string Format(object? value) => value switch
-    {
-        null => "-",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "-",
-    };
+    private static string Format(IFormattable? value) => value?.ToString(null, CultureInfo.InvariantCulture) ?? "-";
 }

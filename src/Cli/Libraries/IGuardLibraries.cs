@@ -27,7 +27,7 @@ public interface IGuardLibraries
 
     void WriteDemoModel(string path);
 
-    void WriteSyntheticModel(string path, string? tokenizerJsonPath, int? seed, IProgress<double> progress);
+    void WriteSyntheticModel(string path, string? tokenizerJsonPath, ulong? seed, IProgress<double> progress);
 
     ModelDescription DescribeModel(string path);
 }

@@ -38,7 +38,7 @@ public static partial class LibraryBindings
 
         public void WriteDemoModel(string path) => throw Missing();
 
-        public void WriteSyntheticModel(string path, string? tokenizerJsonPath, int? seed, IProgress<double> progress) => throw Missing();
+        public void WriteSyntheticModel(string path, string? tokenizerJsonPath, ulong? seed, IProgress<double> progress) => throw Missing();
 
         public ModelDescription DescribeModel(string path) => throw Missing();
 

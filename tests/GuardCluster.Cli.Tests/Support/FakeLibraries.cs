@@ -69,10 +69,10 @@ public sealed class FakeLibraries : IGuardLibraries
 
     public void WriteDemoModel(string path) => File.WriteAllBytes(path, [1, 2, 3]);
 
-    public void WriteSyntheticModel(string path, string? tokenizerJsonPath, int? seed, IProgress<double> progress)
+    public void WriteSyntheticModel(string path, string? tokenizerJsonPath, ulong? seed, IProgress<double> progress)
     {
         progress.Report(0.5);
-        File.WriteAllBytes(path, new byte[seed ?? 4]);
+        File.WriteAllBytes(path, new byte[(int)(seed ?? 4)]);
         progress.Report(1);
     }
 

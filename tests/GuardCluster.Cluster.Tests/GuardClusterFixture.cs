@@ -16,7 +16,7 @@ public abstract class GuardClusterFixture : IAsyncLifetime
 
     protected abstract short SiloCount { get; }
 
-    /// <summary>Silos started without a model (by Orleans test silo name: Primary, Secondary_1, ...).</summary>
+    /// <summary>Silos started without a model (by Orleans test silo name: Silo_0, Silo_1, ...).</summary>
     protected virtual IReadOnlySet<string> ModelLessSilos { get; } = new HashSet<string>();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -61,7 +61,9 @@ public sealed class ThreeModelSilosFixture : GuardClusterFixture
 /// <summary>One silo loads the model, one does not.</summary>
 public sealed class MixedSilosFixture : GuardClusterFixture
 {
+    public const string ModelLessSiloName = "Silo_1";
+
     protected override short SiloCount => 2;
 
-    protected override IReadOnlySet<string> ModelLessSilos { get; } = new HashSet<string> { "Secondary_1" };
+    protected override IReadOnlySet<string> ModelLessSilos { get; } = new HashSet<string> { ModelLessSiloName };
 }

@@ -14,7 +14,7 @@ namespace GuardCluster.Cli;
 public static class GuardCtl
 {
     public static Task<int> InvokeAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin) =>
-        InvokeAsync(args, new CliHost(stdout, stderr, stdin, LibraryBindings.Create()));
+        InvokeAsync(args, new CliHost(stdout, stderr, stdin, new GuardLibraries()));
 
     public static async Task<int> InvokeAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)
     {

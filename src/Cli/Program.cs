@@ -14,6 +14,6 @@ var host = new CliHost(
     Console.Out,
     Console.Error,
     Console.In,
-    LibraryBindings.Create(),
+    new GuardLibraries(),
     Interactive: !Console.IsOutputRedirected && !Console.IsErrorRedirected);
 return await GuardCtl.InvokeAsync(args, host, cancellation.Token).ConfigureAwait(false);

@@ -11,11 +11,6 @@ using Microsoft.Extensions.Logging;
 
 namespace GuardCluster.Cli.Libraries;
 
-public static partial class LibraryBindings
-{
-    static partial void Bind(ref IGuardLibraries? libraries) => libraries = new GuardLibraries();
-}
-
 /// <summary>The real binding of <see cref="IGuardLibraries"/> to GuardCluster.Core, .Engine and .Models.</summary>
 public sealed class GuardLibraries : IGuardLibraries
 {

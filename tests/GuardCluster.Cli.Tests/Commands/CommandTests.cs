@@ -158,19 +158,6 @@ public sealed class CommandTests : IDisposable
         Assert.StartsWith("error: tokenizer file not found: ", Assert.Single(missingTokenizer.ErrorLines), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Without_the_library_binding_commands_fail_clearly()
-    {
-        var result = await CliRunner.RunAsync(LibraryBindings.Create(), Input, "prompt", "--input", "-");
-
-        // While GuardLibraries.cs is compiled out this is the stub's runtime error; once wired, the real prompt.
-        if (result.ExitCode != 0)
-        {
-            Assert.Equal(1, result.ExitCode);
-            Assert.Contains("does not include the GuardCluster libraries", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
-        }
-    }
-
     private static string Line(string content, string label) =>
         $"{{\"messages\":[{{\"role\":\"user\",\"content\":\"{content}\"}}], {label}}}";
 

@@ -55,7 +55,7 @@ public sealed class ConversationGrain(
 
         // A grain's call to a stateless worker stays on this silo, next to this conversation's KV cache.
         var worker = GrainFactory.GetGrain<IGuardWorkerGrain>(0);
-        var result = await worker.ClassifyAsync(new GuardRequest(conversation, policy.Policy));
+        var result = await worker.ClassifyAsync(new GuardRequest(conversation, policy.Policy, SessionKey: this.GetPrimaryKeyString()));
 
         var stored = new StoredMessage(
             history.Count + 1,

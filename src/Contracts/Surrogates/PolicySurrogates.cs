@@ -53,18 +53,22 @@ public struct GuardRequestSurrogate
 
     [Id(2)]
     public bool IncludeCategoryScores;
+
+    [Id(3)]
+    public string? SessionKey;
 }
 
 [RegisterConverter]
 public sealed class GuardRequestConverter : IConverter<GuardRequest, GuardRequestSurrogate>
 {
     public GuardRequest ConvertFromSurrogate(in GuardRequestSurrogate surrogate) =>
-        new(surrogate.Conversation, surrogate.Policy, surrogate.IncludeCategoryScores);
+        new(surrogate.Conversation, surrogate.Policy, surrogate.IncludeCategoryScores, surrogate.SessionKey);
 
     public GuardRequestSurrogate ConvertToSurrogate(in GuardRequest value) => new()
     {
         Conversation = value.Conversation,
         Policy = value.Policy,
         IncludeCategoryScores = value.IncludeCategoryScores,
+        SessionKey = value.SessionKey,
     };
 }

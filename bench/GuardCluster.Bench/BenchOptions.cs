@@ -1,0 +1,163 @@
+using System.Globalization;
+
+namespace GuardCluster.Bench;
+
+/// <summary>Command-line settings. Every workload size is an option so the full run can be tuned to the machine.</summary>
+public sealed record BenchOptions
+{
+    public static readonly IReadOnlyList<string> AllWorkloads = ["w1", "w2", "w3", "w4", "w5"];
+
+    public bool Quick { get; init; }
+
+    /// <summary>GGUF to benchmark; null = demo model (quick) or the synthetic Llama-Guard-3-1B shape (full).</summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>Run the full-size workloads on the demo model (handy to check the harness without the 1.3 GB model).</summary>
+    public bool Demo { get; init; }
+
+    public int Threads { get; init; }
+
+    public int ContextSize { get; init; } = 8192;
+
+    public int Single { get; init; } = 50;
+
+    public int Conversations { get; init; } = 2;
+
+    /// <summary>Conversations the slow baselines replay (a subset of the engine's, same seeds).</summary>
+    public int BaselineConversations { get; init; } = 1;
+
+    public int Turns { get; init; } = 20;
+
+    /// <summary>Checks in the mixed-tenant workload (round-robin over the 4 tenants).</summary>
+    public int Mixed { get; init; } = 24;
+
+    /// <summary>Requests per concurrency level.</summary>
+    public int ConcurrencyRequests { get; init; } = 48;
+
+    public IReadOnlyList<int> Callers { get; init; } = [1, 4, 16];
+
+    public int HttpRequests { get; init; } = 200;
+
+    public int Seed { get; init; } = 42;
+
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(AllWorkloads);
+
+    public string? JsonPath { get; init; }
+
+    public bool FlashAttention { get; init; } = true;
+
+    public bool Help { get; init; }
+
+    /// <summary>llama.cpp threads actually used (0 = all cores, as the engine does).</summary>
+    public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
+
+    public bool Runs(string workload) => Only.Contains(workload);
+
+    /// <summary>Small counts on the demo model: the whole run takes seconds (README sample).</summary>
+    public static BenchOptions QuickDefaults { get; } = new()
+    {
+        Quick = true,
+        Single = 20,
+        Conversations = 2,
+        BaselineConversations = 2,
+        Turns = 10,
+        Mixed = 16,
+        ConcurrencyRequests = 32,
+        HttpRequests = 100,
+    };
+
+    public const string Usage = """
+        usage: dotnet run -c Release --project bench/GuardCluster.Bench -- [options]
+
+          --quick                 demo model, small counts, under a minute (all workloads)
+          --model PATH            GGUF to benchmark (default: synthetic Llama-Guard-3-1B shape, built in the cache)
+          --demo                  full-size counts on the demo model
+          --threads N             llama.cpp threads (default: all cores)
+          --ctx N                 KV cells per context (default 8192)
+          --no-flash-attention    turn flash attention off (engine and baselines)
+          --single N              workload 1: single checks (default 50)
+          --conversations N       workload 2: conversations for GuardCluster (default 2)
+          --baseline-conversations N  workload 2: conversations the slow baselines replay (default 1)
+          --turns N               workload 2: turns per conversation (default 20)
+          --mixed N               workload 3: checks over 4 tenants (default 24)
+          --concurrency-requests N  workload 4: requests per caller count (default 48)
+          --callers a,b,c         workload 4: caller counts (default 1,4,16)
+          --http N                workload 5: requests per path (default 200)
+          --seed N                text generator seed (default 42)
+          --only w1,w2,...        run only these workloads
+          --json FILE             also write the results as JSON
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = args.Contains("--quick") ? QuickDefaults : new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{a} needs a value");
+            int Int() => int.TryParse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0
+                ? v
+                : throw new ArgumentException($"{a} needs a non-negative integer");
+            o = a switch
+            {
+                "--quick" => o,
+                "--help" or "-h" => o with { Help = true },
+                "--model" => o with { ModelPath = Next() },
+                "--demo" => o with { Demo = true },
+                "--threads" => o with { Threads = Int() },
+                "--ctx" => o with { ContextSize = Int() },
+                "--no-flash-attention" => o with { FlashAttention = false },
+                "--single" => o with { Single = Int() },
+                "--conversations" => o with { Conversations = Int() },
+                "--baseline-conversations" => o with { BaselineConversations = Int() },
+                "--turns" => o with { Turns = Int() },
+                "--mixed" => o with { Mixed = Int() },
+                "--concurrency-requests" => o with { ConcurrencyRequests = Int() },
+                "--callers" => o with { Callers = ParseList(Next(), a) },
+                "--http" => o with { HttpRequests = Int() },
+                "--seed" => o with { Seed = Int() },
+                "--only" => o with { Only = ParseOnly(Next()) },
+                "--json" => o with { JsonPath = Next() },
+                _ => throw new ArgumentException($"unknown option {a}"),
+            };
+        }
+
+        if (o.Quick && o.ModelPath is not null)
+        {
+            throw new ArgumentException("--quick always uses the demo model; drop --model");
+        }
+
+        return o with { BaselineConversations = Math.Min(o.BaselineConversations, o.Conversations) };
+    }
+
+    private static int[] ParseList(string value, string option)
+    {
+        var parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var list = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out list[i]) || list[i] < 1)
+            {
+                throw new ArgumentException($"{option} takes positive integers separated by commas");
+            }
+        }
+
+        return list.Length > 0 ? list : throw new ArgumentException($"{option} needs at least one value");
+    }
+
+    private static HashSet<string> ParseOnly(string value)
+    {
+        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!AllWorkloads.Contains(part.ToLowerInvariant()))
+            {
+                throw new ArgumentException($"--only: unknown workload '{part}' (use {string.Join(',', AllWorkloads)})");
+            }
+
+            set.Add(part.ToLowerInvariant());
+        }
+
+        return set;
+    }
+}

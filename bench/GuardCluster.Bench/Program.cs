@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using GuardCluster.Bench;
+using GuardCluster.Bench.Reporting;
+using GuardCluster.Bench.Setup;
+using GuardCluster.Bench.Workloads;
+using GuardCluster.Engine;
+using GuardCluster.Engine.Native;
+using LLama;
+using LLama.Common;
+using LLama.Native;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    await Console.Error.WriteLineAsync($"error: {e.Message}\n\n{BenchOptions.Usage}");
+    return 2;
+}
+
+if (options.Help)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+var output = Console.Out;
+var total = Stopwatch.StartNew();
+try
+{
+    // llama.cpp must be configured before the first native call (the baseline weights may load first).
+    NativeBackend.EnsureConfigured(null);
+    var model = ModelLocator.Resolve(options, output);
+    var machine = MachineInfo.Collect(options, model.Description, model.Path, args);
+    output.WriteLine("GuardCluster benchmark" + (options.Quick ? " (--quick: demo model, small counts)" : string.Empty));
+    machine.Write(output);
+
+    await using var engine = await LlamaGuardEngine.LoadAsync(BenchContext.EngineOptionsFor(options, model.Path));
+    var needsBaselines = options.Runs("w1") || options.Runs("w2") || options.Runs("w3");
+    using var baselineWeights = needsBaselines
+        ? LLamaWeights.LoadFromFile(new ModelParams(model.Path) { LoadMode = LLamaLoadMode.MemoryMap, GpuLayerCount = 0 })
+        : null;
+    var context = new BenchContext(options, model, engine, baselineWeights, output);
+
+    IWorkload[] workloads = [new SingleChecksWorkload(), new ConversationsWorkload(), new MixedTenantsWorkload(), new ConcurrencyWorkload(), new HttpOverheadWorkload()];
+    var reports = new List<WorkloadReport>();
+    foreach (var workload in workloads.Where(w => options.Runs(w.Id)))
+    {
+        var watch = Stopwatch.StartNew();
+        var report = await workload.RunAsync(context);
+        reports.Add(report);
+        TableWriter.Write(output, report);
+        output.WriteLine($"   ({watch.Elapsed.TotalSeconds:F1} s)");
+    }
+
+    var targets = reports.SelectMany(r => r.Targets).ToList();
+    if (targets.Count > 0)
+    {
+        output.WriteLine();
+        output.WriteLine(model.IsDemo
+            ? "targets (the speed-up targets are for the synthetic 1B model; on the demo model only the overhead target is meaningful):"
+            : "targets:");
+        foreach (var target in targets)
+        {
+            output.WriteLine($"   {target}");
+        }
+    }
+
+    if (options.JsonPath is { } json)
+    {
+        JsonReport.Write(json, machine, reports);
+        output.WriteLine($"wrote {json}");
+    }
+
+    output.WriteLine($"total {total.Elapsed.TotalSeconds:F1} s");
+    return 0;
+}
+catch (BenchSetupException e)
+{
+    await Console.Error.WriteLineAsync($"error: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+
+namespace GuardCluster.Bench.Reporting;
+
+/// <summary>Where and how the numbers were measured; printed first so a pasted result is self-describing.</summary>
+public sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtime, int Threads, bool FlashAttention, int ContextSize, string Model, string ModelPath, string CommandLine)
+{
+    public static MachineInfo Collect(BenchOptions options, string model, string modelPath, IReadOnlyList<string> args) => new(
+        CpuName(),
+        Environment.ProcessorCount,
+        RuntimeInformation.OSDescription,
+        RuntimeInformation.FrameworkDescription,
+        options.EffectiveThreads,
+        options.FlashAttention,
+        options.ContextSize,
+        model,
+        modelPath,
+        "dotnet run -c Release --project bench/GuardCluster.Bench --" + string.Concat(args.Select(a => " " + (a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a))));
+
+    public void Write(TextWriter output)
+    {
+        output.WriteLine($"machine : {Cpu}, {Cores} cores, {Os}, {Runtime}");
+        output.WriteLine($"llama   : {Threads} threads, flash attention {(FlashAttention ? "on" : "off")}, {ContextSize} KV cells, CPU backend");
+        output.WriteLine($"model   : {Model}");
+        output.WriteLine($"          {ModelPath}");
+        output.WriteLine($"command : {CommandLine}");
+    }
+
+    private static string CpuName()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+            }
+        }
+        catch (IOException)
+        {
+            // Not Linux: fall through to the architecture.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+}

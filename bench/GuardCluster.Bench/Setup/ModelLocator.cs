@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using GuardCluster.Models;
+
+namespace GuardCluster.Bench.Setup;
+
+/// <summary>
+/// Finds the model to benchmark: an explicit path, the demo model, or the synthetic Llama-Guard-3-1B-shaped model
+/// with the real Llama 3 vocabulary, generated once into the model cache (never into the repository).
+/// </summary>
+public static class ModelLocator
+{
+    public const string SyntheticFileName = "llama-guard-3-1b-shape-synthetic-q8_0-seed1.gguf";
+
+    public static BenchModel Resolve(BenchOptions options, TextWriter log)
+    {
+        if (options.ModelPath is { } path)
+        {
+            if (!File.Exists(path))
+            {
+                throw new BenchSetupException($"model file not found: {path}");
+            }
+
+            return new BenchModel(System.IO.Path.GetFullPath(path), System.IO.Path.GetFileName(path), IsDemo: false);
+        }
+
+        if (options.Quick || options.Demo)
+        {
+            return Demo();
+        }
+
+        return Synthetic(log);
+    }
+
+    public static BenchModel Demo() =>
+        new(DemoModel.EnsureCached(), "demo toy Llama Guard (1 layer, 16 dims, F32)", IsDemo: true);
+
+    public static string CacheDirectory()
+    {
+        var env = Environment.GetEnvironmentVariable(DemoModel.CacheEnvironmentVariable);
+        return !string.IsNullOrWhiteSpace(env)
+            ? env
+            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "guardcluster");
+    }
+
+    private static BenchModel Synthetic(TextWriter log)
+    {
+        var dir = CacheDirectory();
+        Directory.CreateDirectory(dir);
+        var path = System.IO.Path.Combine(dir, SyntheticFileName);
+        const string description = "synthetic Llama-Guard-3-1B shape (random Q8_0 weights, real Llama 3 vocabulary)";
+        if (File.Exists(path))
+        {
+            return new BenchModel(path, description, IsDemo: false);
+        }
+
+        var tokenizer = Llama3Tokenizer.EnsureCached(dir, log);
+        log.WriteLine($"generating {path} (~1.3 GB, once) ...");
+        var temp = $"{path}.{Environment.ProcessId}.tmp";
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            SyntheticModel.Write(temp, new SyntheticModelOptions { TokenizerJsonPath = tokenizer, Seed = 1 });
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+
+        log.WriteLine($"generated in {watch.Elapsed.TotalSeconds:F1} s");
+        return new BenchModel(path, description, IsDemo: false);
+    }
+}

@@ -1,0 +1,14 @@
+namespace GuardCluster.Bench.Systems;
+
+/// <summary>
+/// What one check cost and answered. <see cref="PrefilledTokens"/> is prompt minus cached tokens: the work a
+/// cache saves. <see cref="ThresholdOverride"/> marks verdicts a policy threshold changed on purpose, which a
+/// greedy baseline cannot reproduce (they are not counted as mismatches).
+/// </summary>
+public sealed record CheckResult(
+    double Milliseconds,
+    int PromptTokens,
+    int PrefilledTokens,
+    string RawOutput,
+    bool ThresholdOverride = false,
+    int CompletionTokens = 0);

@@ -1,0 +1,89 @@
+using System.Globalization;
+using GuardCluster.Bench.Baselines;
+using GuardCluster.Bench.Reporting;
+using GuardCluster.Bench.Systems;
+using GuardCluster.Core.Conversations;
+using GuardCluster.Core.Policies;
+
+namespace GuardCluster.Bench.Workloads;
+
+/// <summary>
+/// Workload 2: conversations alternating user/assistant, checked after every turn (turn k checks messages 1..k,
+/// so the checked role, and with it the prompt's first line, alternates). The engine gets a session key per
+/// conversation; the baselines replay the first conversations only, because they are slow.
+/// </summary>
+public sealed class ConversationsWorkload : IWorkload
+{
+    public string Id => "w2";
+
+    /// <summary>Checks in conversation order; <paramref name="run"/> makes session keys unique per run.</summary>
+    public static IReadOnlyList<BenchCheck> Checks(int conversations, int turns, int seed, string run)
+    {
+        var checks = new List<BenchCheck>(conversations * turns);
+        for (var c = 0; c < conversations; c++)
+        {
+            var text = new TextGenerator(seed * 31 + c, riskyShare: 0.05);
+            var messages = new List<ChatMessage>(turns);
+            for (var t = 0; t < turns; t++)
+            {
+                messages.Add(t % 2 == 0 ? ChatMessage.User(text.UserMessage()) : ChatMessage.Assistant(text.AssistantMessage()));
+                checks.Add(new BenchCheck(new Conversation([.. messages]), SafetyPolicy.Default, "default", $"bench/{run}/conversation-{c}"));
+            }
+        }
+
+        return checks;
+    }
+
+    public async Task<WorkloadReport> RunAsync(BenchContext context)
+    {
+        var o = context.Options;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var checks = Checks(o.Conversations, o.Turns, o.Seed, run);
+        var replayed = checks.Take(o.BaselineConversations * o.Turns).ToArray();
+        var warmUp = SingleChecksWorkload.Checks(1, o.Seed + 2000);
+
+        SystemRun naive;
+        using (var baseline = new NaiveClassifier(context.BaselineWeights, context.BaselineSettings))
+        {
+            await Runner.WarmUpAsync(baseline, warmUp);
+            naive = await Runner.SequentialAsync(baseline, replayed, context.Output);
+        }
+
+        SystemRun singleSlot;
+        using (var baseline = new SingleSlotPrefixCache(context.BaselineWeights, context.BaselineSettings))
+        {
+            await Runner.WarmUpAsync(baseline, warmUp);
+            singleSlot = await Runner.SequentialAsync(baseline, replayed, context.Output);
+        }
+
+        await Runner.WarmUpAsync(context.EngineSystem, warmUp);
+        var engine = await Runner.SequentialAsync(context.EngineSystem, checks, context.Output);
+        var engineReplayed = engine.Take(replayed.Length, $"{engine.System} (same {o.BaselineConversations} conv.)");
+
+        var rows = new List<ReportRow>
+        {
+            ReportRow.From(naive, naive, naive),
+            ReportRow.From(singleSlot, naive, naive),
+            ReportRow.From(engineReplayed, naive, naive),
+        };
+        if (o.Conversations > o.BaselineConversations)
+        {
+            rows.Add(ReportRow.From(engine with { System = $"{engine.System} (all {o.Conversations} conv.)" }, null, null) with { Verdicts = "-" });
+        }
+
+        var vsSingleSlot = engineReplayed.RequestsPerSecond / singleSlot.RequestsPerSecond;
+        return new WorkloadReport(
+            Id,
+            string.Create(CultureInfo.InvariantCulture, $"conversations: {o.Turns} turns, checked after every turn ({o.Conversations} conv. for GuardCluster, first {o.BaselineConversations} for the baselines)"),
+            naive.System,
+            rows,
+            [
+                string.Create(CultureInfo.InvariantCulture, $"GuardCluster vs single-slot prefix cache: {vsSingleSlot:0.00}× throughput, {singleSlot.Median / engineReplayed.Median:0.00}× median"),
+                string.Create(CultureInfo.InvariantCulture, $"last-turn prompt: {engine.Results[^1].PromptTokens} tokens"),
+            ],
+            [
+                new TargetCheck("20-turn conversations vs naive (throughput)", rows[2].ThroughputRatio ?? 0, 4, true, "×"),
+                new TargetCheck("20-turn conversations vs single-slot cache (throughput)", vsSingleSlot, 3, true, "×"),
+            ]);
+    }
+}

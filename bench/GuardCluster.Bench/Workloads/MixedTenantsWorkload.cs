@@ -1,0 +1,68 @@
+using GuardCluster.Bench.Baselines;
+using GuardCluster.Bench.Reporting;
+using GuardCluster.Bench.Systems;
+using GuardCluster.Core.Conversations;
+using GuardCluster.Core.Policies;
+
+namespace GuardCluster.Bench.Workloads;
+
+/// <summary>
+/// Workload 3: single checks from 4 tenants with different policies, interleaved round-robin, so consecutive
+/// prompts have different headers (a single-slot cache keeps losing its prefix; per-policy caches do not).
+/// </summary>
+public sealed class MixedTenantsWorkload : IWorkload
+{
+    public string Id => "w3";
+
+    public static IReadOnlyList<BenchCheck> Checks(int count, int seed)
+    {
+        var text = new TextGenerator(seed * 7 + 3);
+        var tenants = TenantPolicies.All;
+        return [.. Enumerable.Range(0, count).Select(i =>
+        {
+            var (tenant, policy) = tenants[i % tenants.Count];
+            return new BenchCheck(new Conversation([ChatMessage.User(text.UserMessage())]), policy, tenant);
+        })];
+    }
+
+    public async Task<WorkloadReport> RunAsync(BenchContext context)
+    {
+        foreach (var (_, policy) in TenantPolicies.All)
+        {
+            PolicyValidator.Validate(policy);
+        }
+
+        var o = context.Options;
+        var checks = Checks(o.Mixed, o.Seed);
+        var warmUp = SingleChecksWorkload.Checks(1, o.Seed + 3000);
+
+        SystemRun naive;
+        using (var baseline = new NaiveClassifier(context.BaselineWeights, context.BaselineSettings))
+        {
+            await Runner.WarmUpAsync(baseline, warmUp);
+            naive = await Runner.SequentialAsync(baseline, checks, context.Output);
+        }
+
+        SystemRun singleSlot;
+        using (var baseline = new SingleSlotPrefixCache(context.BaselineWeights, context.BaselineSettings))
+        {
+            await Runner.WarmUpAsync(baseline, warmUp);
+            singleSlot = await Runner.SequentialAsync(baseline, checks, context.Output);
+        }
+
+        await Runner.WarmUpAsync(context.EngineSystem, warmUp);
+        var engine = await Runner.SequentialAsync(context.EngineSystem, checks, context.Output);
+
+        var overrides = engine.Results.Count(r => r.ThresholdOverride);
+        return new WorkloadReport(
+            Id,
+            $"mixed tenants: {checks.Count} single checks round-robin over {TenantPolicies.All.Count} policies ({string.Join(", ", TenantPolicies.All.Select(t => t.Tenant))})",
+            naive.System,
+            [ReportRow.From(naive, naive, naive), ReportRow.From(singleSlot, naive, naive), ReportRow.From(engine, naive, naive)],
+            [
+                "warm-up: one unmeasured default-policy check per system; the other tenants' headers are cached on first use",
+                $"threshold-0.3 tenant: {overrides} verdict(s) changed by the threshold (not compared with the greedy baselines)",
+            ],
+            []);
+    }
+}

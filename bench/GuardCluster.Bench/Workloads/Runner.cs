@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using GuardCluster.Bench.Reporting;
+using GuardCluster.Bench.Systems;
+
+namespace GuardCluster.Bench.Workloads;
+
+/// <summary>Drives a system through a list of checks, one at a time or from several concurrent callers.</summary>
+public static class Runner
+{
+    public static async Task<SystemRun> SequentialAsync(IGuardSystem system, IReadOnlyList<BenchCheck> checks, TextWriter progress, string? name = null)
+    {
+        var results = new List<CheckResult>(checks.Count);
+        var label = name ?? system.Name;
+        var watch = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        foreach (var check in checks)
+        {
+            results.Add(await system.CheckAsync(check).ConfigureAwait(false));
+
+            // Slow baselines on the full model run for minutes: show a heartbeat every 10 s.
+            if (watch.Elapsed - lastReport > TimeSpan.FromSeconds(10))
+            {
+                lastReport = watch.Elapsed;
+                progress.WriteLine($"   … {label}: {results.Count}/{checks.Count} in {watch.Elapsed.TotalSeconds:F0} s");
+            }
+        }
+
+        return new SystemRun(label, results);
+    }
+
+    /// <summary><paramref name="callers"/> tasks each take the next check until none is left; throughput uses wall time.</summary>
+    public static async Task<SystemRun> ConcurrentAsync(IGuardSystem system, IReadOnlyList<BenchCheck> checks, int callers, string name)
+    {
+        var results = new CheckResult[checks.Count];
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < checks.Count)
+            {
+                results[i] = await system.CheckAsync(checks[i]).ConfigureAwait(false);
+            }
+        }));
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        return new SystemRun(name, results, watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Runs a few checks that are not measured: pages in the weights, JITs the code paths, warms caches.</summary>
+    public static async Task WarmUpAsync(IGuardSystem system, IEnumerable<BenchCheck> checks)
+    {
+        foreach (var check in checks)
+        {
+            await system.CheckAsync(check).ConfigureAwait(false);
+        }
+    }
+}

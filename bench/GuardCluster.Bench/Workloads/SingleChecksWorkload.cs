@@ -1,0 +1,47 @@
+using GuardCluster.Bench.Baselines;
+using GuardCluster.Bench.Reporting;
+using GuardCluster.Bench.Systems;
+using GuardCluster.Core.Conversations;
+using GuardCluster.Core.Policies;
+
+namespace GuardCluster.Bench.Workloads;
+
+/// <summary>Workload 1: different short user messages under one tenant policy, one at a time.</summary>
+public sealed class SingleChecksWorkload : IWorkload
+{
+    public string Id => "w1";
+
+    public static IReadOnlyList<BenchCheck> Checks(int count, int seed)
+    {
+        var text = new TextGenerator(seed);
+        return [.. Enumerable.Range(0, count).Select(_ =>
+            new BenchCheck(new Conversation([ChatMessage.User(text.UserMessage())]), SafetyPolicy.Default, "default"))];
+    }
+
+    public async Task<WorkloadReport> RunAsync(BenchContext context)
+    {
+        var o = context.Options;
+        var checks = Checks(o.Single, o.Seed);
+
+        // Unmeasured: a different message each, so nothing about the measured prompts is cached beforehand.
+        var warmUp = Checks(1, o.Seed + 1000);
+        SystemRun naive;
+        using (var baseline = new NaiveClassifier(context.BaselineWeights, context.BaselineSettings))
+        {
+            await Runner.WarmUpAsync(baseline, warmUp);
+            naive = await Runner.SequentialAsync(baseline, checks, context.Output);
+        }
+
+        await Runner.WarmUpAsync(context.EngineSystem, warmUp);
+        var engine = await Runner.SequentialAsync(context.EngineSystem, checks, context.Output);
+
+        var rows = new[] { ReportRow.From(naive, naive, naive), ReportRow.From(engine, naive, naive) };
+        return new WorkloadReport(
+            Id,
+            $"single checks: {checks.Count} different user messages, default policy, one at a time",
+            naive.System,
+            rows,
+            ["warm-up: one unmeasured check per system (the tenant's policy header is cached in steady state)"],
+            [new TargetCheck("single checks vs naive (throughput)", rows[1].ThroughputRatio ?? 0, 2.5, true, "×")]);
+    }
+}

@@ -57,6 +57,9 @@ public sealed record BenchOptions
     public static BenchOptions QuickDefaults { get; } = new()
     {
         Quick = true,
+
+        // The demo model is too small for threads to help; on a busy 2-core box OpenMP spinning only adds noise.
+        Threads = 1,
         Single = 20,
         Conversations = 2,
         BaselineConversations = 2,
@@ -72,7 +75,7 @@ public sealed record BenchOptions
           --quick                 demo model, small counts, under a minute (all workloads)
           --model PATH            GGUF to benchmark (default: synthetic Llama-Guard-3-1B shape, built in the cache)
           --demo                  full-size counts on the demo model
-          --threads N             llama.cpp threads (default: all cores)
+          --threads N             llama.cpp threads (default: all cores; 1 with --quick)
           --ctx N                 KV cells per context (default 8192)
           --no-flash-attention    turn flash attention off (engine and baselines)
           --single N              workload 1: single checks (default 50)

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace GuardCluster.Bench.Reporting;
 
 /// <summary>Where and how the numbers were measured; printed first so a pasted result is self-describing.</summary>
-public sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtime, int Threads, bool FlashAttention, int ContextSize, string Model, string ModelPath, string CommandLine)
+public sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtime, int Threads, bool FlashAttention, int ContextSize, string Model, string ModelPath, string CommandLine, string LoadAverage)
 {
     public static MachineInfo Collect(BenchOptions options, string model, string modelPath, IReadOnlyList<string> args) => new(
         CpuName(),
@@ -15,15 +15,33 @@ public sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtim
         options.ContextSize,
         model,
         modelPath,
-        "dotnet run -c Release --project bench/GuardCluster.Bench --" + string.Concat(args.Select(a => " " + (a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a))));
+        "dotnet run -c Release --project bench/GuardCluster.Bench --" + string.Concat(args.Select(a => " " + (a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a))),
+        LoadAverageNow());
 
     public void Write(TextWriter output)
     {
-        output.WriteLine($"machine : {Cpu}, {Cores} cores, {Os}, {Runtime}");
+        output.WriteLine($"machine : {Cpu}, {Cores} cores, {Os}, {Runtime}, load average {LoadAverage} at start");
         output.WriteLine($"llama   : {Threads} threads, flash attention {(FlashAttention ? "on" : "off")}, {ContextSize} KV cells, CPU backend");
         output.WriteLine($"model   : {Model}");
         output.WriteLine($"          {ModelPath}");
         output.WriteLine($"command : {CommandLine}");
+    }
+
+    /// <summary>Other work on the machine skews every number; the 1/5/15-minute load shows how busy it was.</summary>
+    private static string LoadAverageNow()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
     }
 
     private static string CpuName()

@@ -45,6 +45,9 @@ public sealed class BenchSilo : IAsyncDisposable
                 ["Cluster:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
                 ["Cluster:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
+
+                // Its first check after start reports the time since an unset timestamp as a stall (e.g. "28 minutes").
+                ["Logging:LogLevel:Orleans.Runtime.Watchdog"] = "Error",
             });
             b.WebHost.UseUrls("http://127.0.0.1:0");
         });

@@ -43,14 +43,14 @@ public sealed class ConversationsWorkload : IWorkload
         var warmUp = SingleChecksWorkload.Checks(1, o.Seed + 2000);
 
         SystemRun naive;
-        using (var baseline = new NaiveClassifier(context.BaselineWeights, context.BaselineSettings))
+        using (var baseline = new BaselineThread(new NaiveClassifier(context.BaselineWeights, context.BaselineSettings)))
         {
             await Runner.WarmUpAsync(baseline, warmUp);
             naive = await Runner.SequentialAsync(baseline, replayed, context.Output);
         }
 
         SystemRun singleSlot;
-        using (var baseline = new SingleSlotPrefixCache(context.BaselineWeights, context.BaselineSettings))
+        using (var baseline = new BaselineThread(new SingleSlotPrefixCache(context.BaselineWeights, context.BaselineSettings)))
         {
             await Runner.WarmUpAsync(baseline, warmUp);
             singleSlot = await Runner.SequentialAsync(baseline, replayed, context.Output);
@@ -82,8 +82,8 @@ public sealed class ConversationsWorkload : IWorkload
                 string.Create(CultureInfo.InvariantCulture, $"last-turn prompt: {engine.Results[^1].PromptTokens} tokens"),
             ],
             [
-                new TargetCheck("20-turn conversations vs naive (throughput)", rows[2].ThroughputRatio ?? 0, 4, true, "×"),
-                new TargetCheck("20-turn conversations vs single-slot cache (throughput)", vsSingleSlot, 3, true, "×"),
+                new TargetCheck($"{o.Turns}-turn conversations vs naive (throughput)", rows[2].ThroughputRatio ?? 0, 4, true, "×"),
+                new TargetCheck($"{o.Turns}-turn conversations vs single-slot cache (throughput)", vsSingleSlot, 3, true, "×"),
             ]);
     }
 }

@@ -37,14 +37,14 @@ public sealed class MixedTenantsWorkload : IWorkload
         var warmUp = SingleChecksWorkload.Checks(1, o.Seed + 3000);
 
         SystemRun naive;
-        using (var baseline = new NaiveClassifier(context.BaselineWeights, context.BaselineSettings))
+        using (var baseline = new BaselineThread(new NaiveClassifier(context.BaselineWeights, context.BaselineSettings)))
         {
             await Runner.WarmUpAsync(baseline, warmUp);
             naive = await Runner.SequentialAsync(baseline, checks, context.Output);
         }
 
         SystemRun singleSlot;
-        using (var baseline = new SingleSlotPrefixCache(context.BaselineWeights, context.BaselineSettings))
+        using (var baseline = new BaselineThread(new SingleSlotPrefixCache(context.BaselineWeights, context.BaselineSettings)))
         {
             await Runner.WarmUpAsync(baseline, warmUp);
             singleSlot = await Runner.SequentialAsync(baseline, checks, context.Output);

@@ -36,7 +36,7 @@ public sealed class ConcurrencyWorkload : IWorkload
         var last = rows[^1];
         return new WorkloadReport(
             Id,
-            $"concurrency: {o.ConcurrencyRequests} different single checks per level, callers {string.Join("/", o.Callers)}, GuardCluster engine",
+            $"concurrency: the same {o.ConcurrencyRequests} single checks at each level, callers {string.Join("/", o.Callers)}, GuardCluster engine",
             reference.System,
             rows,
             [

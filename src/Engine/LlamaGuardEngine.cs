@@ -157,9 +157,7 @@ public sealed class LlamaGuardEngine : IGuardEngine
             warnings.Add("output_truncated");
         }
 
-        var categories = parsed.Codes
-            .Select(code => new CategoryRef(code, policy.ActiveCategories.FirstOrDefault(c => c.Code == code)?.Text ?? string.Empty))
-            .ToArray();
+        var categories = parsed.CategoryRefs(policy);
         var timings = new VerdictTimings(
             Milliseconds(job.EnqueuedAt, job.AdmittedAt),
             Milliseconds(job.AdmittedAt, job.PrefillDoneAt),

@@ -50,7 +50,7 @@ public sealed class ConcurrencyTests(DemoEngineFixture fixture)
             QueueCapacity = 1,
             Threads = 1,
         });
-        var text = string.Concat(Enumerable.Repeat("a long benign sentence about gardens ", 200));
+        var text = string.Concat(Enumerable.Repeat("a long benign sentence about gardens ", 50));
 
         var attempts = Enumerable.Range(0, 40).Select(_ => engine.ClassifyAsync(Conversations.User(text))).ToArray();
         var outcomes = await Task.WhenAll(attempts.Select(async t =>

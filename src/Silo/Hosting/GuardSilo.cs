@@ -1,0 +1,146 @@
+using System.Net;
+using System.Security.Cryptography;
+using GuardCluster.Grains;
+using GuardCluster.Grains.Hosting;
+using GuardCluster.Models;
+using GuardCluster.Silo.Storage;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace GuardCluster.Silo.Hosting;
+
+/// <summary>
+/// Builds the silo host: Orleans silo (clustering, storage, dashboard, grains, model) co-hosting the HTTP API
+/// on one ASP.NET Core app, as Orleans recommends, so one process can run the whole service.
+/// </summary>
+public static class GuardSilo
+{
+    public const string DefaultDemoUrl = "http://localhost:8080";
+
+    /// <summary>Creates the builder: appsettings.json, environment (<c>Guard__AdminKey</c>), command line, and <c>--demo</c>.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var demo = args.Contains("--demo", StringComparer.Ordinal);
+        var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+        if (demo)
+        {
+            builder.Configuration.AddInMemoryCollection([new("Guard:Demo", "true")]);
+            if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            {
+                builder.WebHost.UseUrls(DefaultDemoUrl);
+            }
+        }
+
+        configure?.Invoke(builder);
+        var guard = builder.Configuration.GetSection(GuardSiloOptions.Section).Get<GuardSiloOptions>() ?? new GuardSiloOptions();
+        var orleans = builder.Configuration.GetSection(OrleansSettings.Section).Get<OrleansSettings>() ?? new OrleansSettings();
+        EnsureAdminKey(builder, guard);
+
+        var modelPath = ResolveModelPath(guard);
+        var engine = modelPath is null ? null : guard.Model.ToEngineOptions(modelPath);
+
+        builder.UseOrleans(silo =>
+        {
+            ConfigureClustering(silo, orleans);
+            ConfigureStorage(silo, guard.Storage);
+            silo.AddGuardGrains(engine);
+            silo.AddDashboard();
+        });
+
+        return builder;
+    }
+
+    /// <summary>Builds the app and maps the dashboard (and, with the API, every endpoint).</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        return app;
+    }
+
+    private static string? ResolveModelPath(GuardSiloOptions guard)
+    {
+        if (!string.IsNullOrWhiteSpace(guard.Model.Path))
+        {
+            return guard.Model.Path;
+        }
+
+        return guard.Demo ? DemoModel.EnsureCached() : null;
+    }
+
+    private static void EnsureAdminKey(WebApplicationBuilder builder, GuardSiloOptions guard)
+    {
+        if (!string.IsNullOrWhiteSpace(guard.AdminKey))
+        {
+            if (guard.AdminKey.Length < 16)
+            {
+                throw new InvalidOperationException("Guard:AdminKey must be at least 16 characters.");
+            }
+
+            return;
+        }
+
+        if (!guard.Demo)
+        {
+            throw new InvalidOperationException(
+                "No admin key configured: set Guard:AdminKey (environment Guard__AdminKey) or run with --demo.");
+        }
+
+        var generated = "gca." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        builder.Configuration.AddInMemoryCollection([new("Guard:AdminKey", generated)]);
+        guard.AdminKey = generated;
+        Console.WriteLine($"Demo admin key (shown once): {generated}");
+    }
+
+    private static void ConfigureClustering(ISiloBuilder silo, OrleansSettings orleans)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = orleans.ClusterId;
+            o.ServiceId = orleans.ServiceId;
+        });
+
+        if (string.Equals(orleans.Clustering, "Redis", StringComparison.OrdinalIgnoreCase))
+        {
+            var connection = orleans.RedisConnectionString
+                ?? throw new InvalidOperationException("Orleans:RedisConnectionString is required for Redis clustering.");
+            silo.UseRedisClustering(connection);
+            var address = orleans.AdvertisedIp is { } ip ? IPAddress.Parse(ip) : null;
+            silo.ConfigureEndpoints(address ?? IPAddress.Loopback, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: address is null);
+        }
+        else if (string.Equals(orleans.Clustering, "Localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            var primary = orleans.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
+            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, primary, orleans.ServiceId, orleans.ClusterId);
+        }
+        else
+        {
+            throw new InvalidOperationException($"Unknown Orleans:Clustering '{orleans.Clustering}' (use Localhost or Redis).");
+        }
+    }
+
+    private static void ConfigureStorage(ISiloBuilder silo, GuardSiloOptions.StorageSettings storage)
+    {
+        switch (storage.Provider.ToUpperInvariant())
+        {
+            case "SQLITE":
+                silo.Services.AddKeyedSingleton<IGrainStorage>(GuardStorage.Name, (sp, _) =>
+                    new SqliteGrainStorage(storage.SqlitePath, sp.GetRequiredService<Serializer>()));
+                break;
+            case "REDIS":
+                var connection = storage.RedisConnectionString
+                    ?? throw new InvalidOperationException("Guard:Storage:RedisConnectionString is required for Redis storage.");
+                silo.AddRedisGrainStorage(GuardStorage.Name, o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(connection));
+                break;
+            case "MEMORY":
+                silo.AddMemoryGrainStorage(GuardStorage.Name);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown Guard:Storage:Provider '{storage.Provider}' (use Sqlite, Redis or Memory).");
+        }
+    }
+}

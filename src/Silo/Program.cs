@@ -1,0 +1,14 @@
+using GuardCluster.Silo.Hosting;
+
+try
+{
+    var app = GuardSilo.Build(GuardSilo.CreateBuilder(args));
+    await app.RunAsync();
+    return 0;
+}
+catch (InvalidOperationException error)
+{
+    // Configuration mistakes get one clear line, not a stack trace.
+    await Console.Error.WriteLineAsync($"error: {error.Message}");
+    return 1;
+}

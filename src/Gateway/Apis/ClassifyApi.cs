@@ -27,7 +27,7 @@ public static class ClassifyApi
     public static RouteGroupBuilder MapClassifyApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/classify").WithTags("Classify").RequireTenant();
-        group.MapPost("/", ClassifyAsync).Accepts<ClassifyRequest>("application/json");
+        group.MapPost("", ClassifyAsync).Accepts<ClassifyRequest>("application/json");
         group.MapPost("/batch", ClassifyBatchAsync).Accepts<BatchRequest>("application/json");
         return group;
     }

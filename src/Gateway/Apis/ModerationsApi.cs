@@ -25,7 +25,7 @@ public static class ModerationsApi
     public static RouteGroupBuilder MapModerationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/moderations").WithTags("OpenAI compatible").RequireTenant();
-        group.MapPost("/", ModerateAsync).Accepts<ModerationRequest>("application/json");
+        group.MapPost("", ModerateAsync).Accepts<ModerationRequest>("application/json");
         return group;
     }
 

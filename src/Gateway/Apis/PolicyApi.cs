@@ -14,8 +14,8 @@ public static class PolicyApi
     public static RouteGroupBuilder MapPolicyApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/policy").WithTags("Policy").RequireTenant();
-        group.MapGet("/", Get);
-        group.MapPut("/", PutAsync).Accepts<PolicyUpdateRequest>("application/json");
+        group.MapGet("", Get);
+        group.MapPut("", PutAsync).Accepts<PolicyUpdateRequest>("application/json");
         return group;
     }
 

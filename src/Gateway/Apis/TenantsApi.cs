@@ -15,7 +15,7 @@ public static class TenantsApi
     public static RouteGroupBuilder MapTenantsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/tenants").WithTags("Tenants").RequireAdmin();
-        group.MapPost("/", CreateAsync).Accepts<CreateTenantRequest>("application/json");
+        group.MapPost("", CreateAsync).Accepts<CreateTenantRequest>("application/json");
         group.MapGet("/{id}", GetAsync);
         group.MapDelete("/{id}", DeleteAsync);
         group.MapPost("/{id}/keys", RotateAsync);

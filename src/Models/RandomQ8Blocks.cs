@@ -26,14 +26,10 @@ internal static class RandomQ8Blocks
                 var block = buffer.AsSpan(b * Q8_0.BlockBytes, Q8_0.BlockBytes);
                 block[0] = scale[0];
                 block[1] = scale[1];
+                // 32 quants = four 64-bit draws.
                 for (var i = 2; i < Q8_0.BlockBytes; i += 8)
                 {
-                    var r = rng.Next();
-                    var n = Math.Min(8, Q8_0.BlockBytes - i);
-                    for (var k = 0; k < n; k++)
-                    {
-                        block[i + k] = (byte)(r >> (8 * k));
-                    }
+                    BinaryPrimitives.WriteUInt64LittleEndian(block[i..], rng.Next());
                 }
             }
 

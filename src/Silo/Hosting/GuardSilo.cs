@@ -36,7 +36,7 @@ public static class GuardSilo
 
         configure?.Invoke(builder);
         var guard = builder.Configuration.GetSection(GuardSiloOptions.Section).Get<GuardSiloOptions>() ?? new GuardSiloOptions();
-        var orleans = builder.Configuration.GetSection(OrleansSettings.Section).Get<OrleansSettings>() ?? new OrleansSettings();
+        var orleans = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         EnsureAdminKey(builder, guard);
 
         var modelPath = ResolveModelPath(guard);
@@ -96,7 +96,7 @@ public static class GuardSilo
         Console.WriteLine($"Demo admin key (shown once): {generated}");
     }
 
-    private static void ConfigureClustering(ISiloBuilder silo, OrleansSettings orleans)
+    private static void ConfigureClustering(ISiloBuilder silo, ClusterSettings orleans)
     {
         silo.Configure<ClusterOptions>(o =>
         {
@@ -107,7 +107,7 @@ public static class GuardSilo
         if (string.Equals(orleans.Clustering, "Redis", StringComparison.OrdinalIgnoreCase))
         {
             var connection = orleans.RedisConnectionString
-                ?? throw new InvalidOperationException("Orleans:RedisConnectionString is required for Redis clustering.");
+                ?? throw new InvalidOperationException("Cluster:RedisConnectionString is required for Redis clustering.");
             silo.UseRedisClustering(connection);
             var address = orleans.AdvertisedIp is { } ip ? IPAddress.Parse(ip) : null;
             silo.ConfigureEndpoints(address ?? IPAddress.Loopback, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: address is null);
@@ -119,7 +119,7 @@ public static class GuardSilo
         }
         else
         {
-            throw new InvalidOperationException($"Unknown Orleans:Clustering '{orleans.Clustering}' (use Localhost or Redis).");
+            throw new InvalidOperationException($"Unknown Cluster:Clustering '{orleans.Clustering}' (use Localhost or Redis).");
         }
     }
 

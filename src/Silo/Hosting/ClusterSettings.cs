@@ -1,9 +1,9 @@
 namespace GuardCluster.Silo.Hosting;
 
-/// <summary>The <c>Orleans</c> configuration section: cluster identity, clustering provider and ports.</summary>
-public sealed class OrleansSettings
+/// <summary>The <c>Cluster</c> configuration section (not "Orleans", which Orleans reads itself): cluster identity, clustering provider and ports.</summary>
+public sealed class ClusterSettings
 {
-    public const string Section = "Orleans";
+    public const string Section = "Cluster";
 
     public string ClusterId { get; set; } = "guardcluster";
 

@@ -4,31 +4,32 @@ using StackExchange.Redis;
 namespace GuardCluster.Gateway.Extensions;
 
 /// <summary>
-/// Cluster membership for the standalone gateway, read from the same <c>Orleans</c> section the silos use so
-/// one configuration serves both: <c>ClusterId</c>/<c>ServiceId</c> (default <c>guardcluster</c>), and
-/// localhost clustering (silo gateway port <c>Orleans:GatewayPort</c>, default 30000) unless the provider is
-/// Redis. The provider is <c>Orleans:Clustering:Provider</c> or the silo's <c>Orleans:Clustering</c>; the Redis
-/// connection is <c>Orleans:Clustering:Redis:ConnectionString</c> or the silo's <c>Orleans:RedisConnectionString</c>.
+/// Cluster membership for the standalone gateway, read from the silos' <c>Cluster</c> section so one
+/// configuration serves both: <c>Cluster:ClusterId</c>/<c>Cluster:ServiceId</c> (default <c>guardcluster</c>),
+/// <c>Cluster:Clustering</c> = <c>Localhost</c> (default; silo gateway port <c>Cluster:GatewayPort</c>, 30000)
+/// or <c>Redis</c> (<c>Cluster:RedisConnectionString</c>). Not the <c>Orleans</c> section: Orleans 10 reads
+/// <c>Orleans:Clustering</c> itself and fails on any value there that lacks its own <c>ProviderType</c> key.
 /// </summary>
 public static class OrleansClientSetup
 {
+    public const string Section = "Cluster";
     public const string DefaultId = "guardcluster";
 
     public static void Configure(IClientBuilder client, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(configuration);
-        var clusterId = configuration["Orleans:ClusterId"] ?? DefaultId;
-        var serviceId = configuration["Orleans:ServiceId"] ?? DefaultId;
-        var provider = configuration["Orleans:Clustering:Provider"] ?? configuration["Orleans:Clustering"];
+        var cluster = configuration.GetSection(Section);
+        var clusterId = cluster["ClusterId"] ?? DefaultId;
+        var serviceId = cluster["ServiceId"] ?? DefaultId;
+        var provider = cluster["Clustering"];
 
         if (string.Equals(provider, "Redis", StringComparison.OrdinalIgnoreCase))
         {
-            var connection = configuration["Orleans:Clustering:Redis:ConnectionString"] ?? configuration["Orleans:RedisConnectionString"];
+            var connection = cluster["RedisConnectionString"];
             if (string.IsNullOrWhiteSpace(connection))
             {
-                throw new InvalidOperationException(
-                    "Redis clustering needs Orleans:Clustering:Redis:ConnectionString (or Orleans:RedisConnectionString).");
+                throw new InvalidOperationException("Cluster:Clustering is Redis but Cluster:RedisConnectionString is empty.");
             }
 
             client.Configure<ClusterOptions>(options =>
@@ -42,10 +43,10 @@ public static class OrleansClientSetup
 
         if (!string.IsNullOrEmpty(provider) && !string.Equals(provider, "Localhost", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException($"Unknown Orleans clustering provider '{provider}'; use Localhost or Redis.");
+            throw new InvalidOperationException($"Unknown Cluster:Clustering '{provider}'; use Localhost or Redis.");
         }
 
-        var gatewayPort = configuration.GetValue<int?>("Orleans:GatewayPort") ?? 30000;
+        var gatewayPort = cluster.GetValue<int?>("GatewayPort") ?? 30000;
         client.UseLocalhostClustering(gatewayPort, serviceId, clusterId);
     }
 }

@@ -13,7 +13,6 @@ public static class ProblemWriter
             Status = info.Status,
             Title = info.Title,
             Detail = info.Detail,
-            Type = $"https://httpstatuses.io/{info.Status}",
         };
         details.Extensions["code"] = info.Code;
         details.Extensions["path"] = info.Path;

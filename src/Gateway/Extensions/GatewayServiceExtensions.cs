@@ -38,6 +38,10 @@ public static class GatewayServiceExtensions
             {
                 context.ProblemDetails.Extensions["trace_id"] = traceId;
             }
+
+            // Framework-made answers (unknown route, wrong method, non-JSON Content-Type) get a code too,
+            // so clients can always switch on "code".
+            context.ProblemDetails.Extensions.TryAdd("code", FrameworkCode(context.ProblemDetails.Status));
         });
         services.AddExceptionHandler<GuardExceptionHandler>();
         services.AddOpenApi();
@@ -48,6 +52,14 @@ public static class GatewayServiceExtensions
         services.AddSingleton<WorkerKeys>();
         return services;
     }
+
+    private static string FrameworkCode(int? status) => status switch
+    {
+        404 => "not_found",
+        405 => "method_not_allowed",
+        415 => "unsupported_media_type",
+        _ => "http_" + status?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Adds the error handler and auth middleware, then maps every endpoint, OpenAPI and <c>/docs</c>.</summary>
     public static WebApplication MapGuardGateway(this WebApplication app)

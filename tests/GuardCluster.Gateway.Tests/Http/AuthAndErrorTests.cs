@@ -98,6 +98,12 @@ public sealed class AuthAndErrorTests(GuardApiFixture api)
         using var badId = await client.GetAsync("/v1/conversations/has%20space");
         await ApiAssert.ProblemAsync(badId, (HttpStatusCode)422, "invalid_conversation_id");
 
+        using var unknownRoute = await client.GetAsync("/v1/nope");
+        await ApiAssert.ProblemAsync(unknownRoute, HttpStatusCode.NotFound, "not_found");
+
+        using var form = await client.PostAsync("/v1/classify", new FormUrlEncodedContent([new("a", "b")]));
+        await ApiAssert.ProblemAsync(form, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+
         using var admin = api.Client(GuardApiFixture.AdminKey);
         using var badTenant = await admin.PostAsJsonAsync("/v1/tenants", new { id = "Not Valid" });
         await ApiAssert.ProblemAsync(badTenant, (HttpStatusCode)422, "invalid_tenant_id");

@@ -45,7 +45,7 @@ public static class GuardSilo
         builder.UseOrleans(silo =>
         {
             ConfigureClustering(silo, orleans);
-            ConfigureStorage(silo, guard.Storage);
+            silo.AddGuardStorage(guard.Storage);
             silo.AddGuardGrains(engine);
             silo.AddDashboard();
         });
@@ -123,8 +123,11 @@ public static class GuardSilo
         }
     }
 
-    private static void ConfigureStorage(ISiloBuilder silo, GuardSiloOptions.StorageSettings storage)
+    /// <summary>Registers the grain storage that holds tenants and conversations.</summary>
+    public static ISiloBuilder AddGuardStorage(this ISiloBuilder silo, GuardSiloOptions.StorageSettings storage)
     {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(storage);
         switch (storage.Provider.ToUpperInvariant())
         {
             case "SQLITE":
@@ -142,5 +145,7 @@ public static class GuardSilo
             default:
                 throw new InvalidOperationException($"Unknown Guard:Storage:Provider '{storage.Provider}' (use Sqlite, Redis or Memory).");
         }
+
+        return silo;
     }
 }

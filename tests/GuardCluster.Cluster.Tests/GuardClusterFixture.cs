@@ -1,0 +1,69 @@
+using GuardCluster.Engine;
+using GuardCluster.Grains.Hosting;
+using GuardCluster.Models;
+using GuardCluster.Silo.Hosting;
+using Orleans.TestingHost;
+
+namespace GuardCluster.Cluster.Tests;
+
+/// <summary>
+/// A real in-process Orleans cluster: every model silo runs the real llama.cpp engine on the demo model,
+/// state goes to a real SQLite file shared by the silos (so it survives a silo being killed).
+/// </summary>
+public abstract class GuardClusterFixture : IAsyncLifetime
+{
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"guardcluster-tests-{Guid.NewGuid():N}.db");
+
+    protected abstract short SiloCount { get; }
+
+    /// <summary>Silos started without a model (by Orleans test silo name: Silo_0, Silo_1, ...).</summary>
+    protected virtual IReadOnlySet<string> ModelLessSilos { get; } = new HashSet<string>();
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var modelPath = DemoModel.EnsureCached();
+        var modelLess = ModelLessSilos;
+        var databasePath = _databasePath;
+        var builder = new InProcessTestClusterBuilder(SiloCount);
+        builder.Options.AssumeHomogenousSilosForTesting = false;
+        builder.ConfigureSilo((options, silo) =>
+        {
+            var engine = modelLess.Contains(options.SiloName)
+                ? null
+                : new EngineOptions { ModelPath = modelPath, ContextSize = 8192, Threads = 1, MaxSequences = 8 };
+            silo.AddGuardGrains(engine);
+            silo.AddGuardStorage(new GuardSiloOptions.StorageSettings { Provider = "Sqlite", SqlitePath = databasePath });
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            File.Delete(_databasePath + suffix);
+        }
+    }
+}
+
+public sealed class ThreeModelSilosFixture : GuardClusterFixture
+{
+    protected override short SiloCount => 3;
+}
+
+/// <summary>One silo loads the model, one does not.</summary>
+public sealed class MixedSilosFixture : GuardClusterFixture
+{
+    public const string ModelLessSiloName = "Silo_1";
+
+    protected override short SiloCount => 2;
+
+    protected override IReadOnlySet<string> ModelLessSilos { get; } = new HashSet<string> { ModelLessSiloName };
+}

@@ -1,0 +1,85 @@
+using GuardCluster.Contracts;
+using GuardCluster.Contracts.Grains;
+using GuardCluster.Core.Policies;
+using GuardCluster.Grains;
+
+namespace GuardCluster.Cluster.Tests;
+
+public sealed class TenantGrainTests(ThreeModelSilosFixture fixture) : IClassFixture<ThreeModelSilosFixture>
+{
+    private static string NewTenantId() => "t" + Guid.NewGuid().ToString("N")[..12];
+
+    [Fact]
+    public async Task Create_issues_a_key_stored_only_as_its_hash()
+    {
+        var id = NewTenantId();
+        var tenant = fixture.Client.GetGrain<ITenantGrain>(id);
+
+        var issued = await tenant.CreateAsync();
+        var snapshot = await tenant.GetAsync();
+
+        Assert.StartsWith($"gck.{id}.", issued.ApiKey, StringComparison.Ordinal);
+        Assert.Equal([ApiKeys.Hash(issued.ApiKey)], snapshot!.KeyHashes);
+        Assert.DoesNotContain(issued.ApiKey, snapshot.KeyHashes);
+        Assert.Equal(1, snapshot.Policy.Version);
+    }
+
+    [Fact]
+    public async Task Creating_twice_conflicts_and_bad_ids_are_rejected()
+    {
+        var tenant = fixture.Client.GetGrain<ITenantGrain>(NewTenantId());
+        await tenant.CreateAsync();
+
+        var again = await Assert.ThrowsAsync<GuardRejectedException>(() => tenant.CreateAsync());
+        var bad = await Assert.ThrowsAsync<GuardRejectedException>(() => fixture.Client.GetGrain<ITenantGrain>("Bad/Id").CreateAsync());
+
+        Assert.Equal(RejectionKind.Conflict, again.Kind);
+        Assert.Equal("invalid_tenant_id", bad.Code);
+    }
+
+    [Fact]
+    public async Task Rotation_replaces_the_key()
+    {
+        var tenant = fixture.Client.GetGrain<ITenantGrain>(NewTenantId());
+        var first = await tenant.CreateAsync();
+
+        var second = await tenant.RotateKeyAsync();
+        var snapshot = await tenant.GetAsync();
+
+        Assert.NotEqual(first.ApiKey, second.ApiKey);
+        Assert.Equal([ApiKeys.Hash(second.ApiKey)], snapshot!.KeyHashes);
+    }
+
+    [Fact]
+    public async Task Policy_changes_are_validated_and_versioned()
+    {
+        var tenant = fixture.Client.GetGrain<ITenantGrain>(NewTenantId());
+        await tenant.CreateAsync();
+        var custom = TenantPolicy.Initial with
+        {
+            Policy = new SafetyPolicy([new SafetyCategory("S1", "Threats of violence"), new SafetyCategory("S20", "Spam")], ["S20"], 0.4),
+        };
+
+        var stored = await tenant.SetPolicyAsync(custom);
+        var invalid = await Assert.ThrowsAsync<GuardRejectedException>(() => tenant.SetPolicyAsync(
+            TenantPolicy.Initial with { Policy = new SafetyPolicy([new SafetyCategory("X1", "nope")], []) }));
+        var snapshot = await tenant.GetAsync();
+
+        Assert.Equal(2, stored.Version);
+        Assert.Equal(2, snapshot!.Policy.Version);
+        Assert.Equal("Spam", snapshot.Policy.Policy.Categories[1].Text);
+        Assert.Equal(0.4, snapshot.Policy.Policy.Threshold);
+        Assert.Equal("invalid_category_code", invalid.Code);
+    }
+
+    [Fact]
+    public async Task Delete_forgets_the_tenant()
+    {
+        var tenant = fixture.Client.GetGrain<ITenantGrain>(NewTenantId());
+        await tenant.CreateAsync();
+
+        Assert.True(await tenant.DeleteAsync());
+        Assert.Null(await tenant.GetAsync());
+        await Assert.ThrowsAsync<GuardRejectedException>(() => tenant.RotateKeyAsync());
+    }
+}

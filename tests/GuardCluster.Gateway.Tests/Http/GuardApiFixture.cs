@@ -46,22 +46,7 @@ public sealed class GuardApiFixture : IAsyncLifetime
             b.WebHost.UseUrls("http://127.0.0.1:0");
         });
 
-        // Until the silo host wires the API itself, add it here exactly as the host will.
-        var wireApi = !builder.Services.Any(d => d.ServiceType == typeof(TenantDirectory));
-        if (wireApi)
-        {
-            builder.Services.AddGuardGateway(builder.Configuration);
-            if (!builder.Services.Any(d => d.ServiceType == typeof(IGuardReadiness)))
-            {
-                builder.Services.AddSingleton<IGuardReadiness, StartedReadiness>();
-            }
-        }
-
         var app = GuardSilo.Build(builder);
-        if (wireApi)
-        {
-            app.MapGuardGateway();
-        }
 
         await app.StartAsync();
         _app = app;
@@ -104,14 +89,6 @@ public sealed class GuardApiFixture : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>Stand-in readiness while the silo registers none: the silo started, so the model is loaded.</summary>
-    private sealed class StartedReadiness : IGuardReadiness
-    {
-        public bool IsReady => true;
-
-        public string Reason => "ready";
     }
 }
 

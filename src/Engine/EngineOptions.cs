@@ -41,6 +41,40 @@ public sealed record EngineOptions
     /// <summary>Generation cap; Llama Guard answers in at most ~20 tokens.</summary>
     public int MaxNewTokens { get; init; } = 20;
 
+    /// <summary>Keep each policy header's KV once and share it with every request under that policy.</summary>
+    public bool PrefixCache { get; init; } = true;
+
+    /// <summary>Keep each conversation's two role branches between checks (needs <see cref="GuardCluster.Core.GuardRequest.SessionKey"/>).</summary>
+    public bool SessionCache { get; init; } = true;
+
+    /// <summary>Idle conversation branches are saved to host memory instead of being dropped.</summary>
+    public bool SpillToHost { get; init; } = true;
+
+    /// <summary>Cached KV sequences kept resident (prefixes plus conversation branches).</summary>
+    public int MaxCachedSequences { get; init; } = 64;
+
+    /// <summary>KV cells the cache may hold; 0 means half the context.</summary>
+    public int CacheCells { get; init; }
+
+    /// <summary>Host memory for spilled conversation branches.</summary>
+    public long SpillBudgetBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// Append the <c>"\n\n"</c> Llama Guard always emits first to the prompt instead of decoding it, and stop at
+    /// <c>safe</c> without decoding <c>&lt;|eot_id|&gt;</c>. Off gives plain greedy decoding.
+    /// </summary>
+    public bool FastVerdict { get; init; } = true;
+
+    internal int TotalSequences => MaxSequences + MaxCachedSequences;
+
+    internal Scheduling.KvCacheOptions ToKvCacheOptions() => new(
+        PrefixCache,
+        SessionCache,
+        SpillToHost,
+        MaxCachedSequences,
+        CacheCells > 0 ? CacheCells : ContextSize / 2,
+        SpillBudgetBytes);
+
     internal int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
 
     internal string EffectiveModelName => ModelName ?? Path.GetFileNameWithoutExtension(ModelPath);

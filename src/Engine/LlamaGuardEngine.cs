@@ -44,6 +44,9 @@ public sealed class LlamaGuardEngine : IGuardEngine
 
     public EngineOptions Options => _options;
 
+    /// <summary>Hits, misses, spills and drops of the KV cache.</summary>
+    public KvCacheStatistics CacheStatistics => _scheduler.CacheStatistics;
+
     /// <summary>Decode calls and tokens submitted so far (for batching statistics).</summary>
     public (long DecodeCalls, long Tokens) Counters => _scheduler.Counters;
 
@@ -72,7 +75,7 @@ public sealed class LlamaGuardEngine : IGuardEngine
                 ContextSize = (uint)options.ContextSize,
                 BatchSize = (uint)options.BatchSize,
                 UBatchSize = (uint)Math.Min(options.UBatchSize, options.BatchSize),
-                SeqMax = (uint)options.MaxSequences,
+                SeqMax = (uint)options.TotalSequences,
                 Threads = options.EffectiveThreads,
                 BatchThreads = options.EffectiveThreads,
                 FlashAttention = options.FlashAttention,
@@ -98,7 +101,9 @@ public sealed class LlamaGuardEngine : IGuardEngine
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var policy = request.Policy;
         var prompt = LlamaGuardPrompt.Render(request.Conversation, policy);
-        var tokens = _tokenizer.Tokenize(prompt);
+        var tokenized = _tokenizer.TokenizeWithLayout(prompt);
+        var fast = _options.FastVerdict && _verdictTokens.DoubleNewline is not null;
+        var tokens = fast ? [.. tokenized.Tokens, _verdictTokens.DoubleNewline!.Value] : tokenized.Tokens;
         var reserved = tokens.Length + _options.MaxNewTokens;
         if (reserved > _options.ContextSize)
         {
@@ -112,8 +117,13 @@ public sealed class LlamaGuardEngine : IGuardEngine
         var scoredCodes = request.IncludeCategoryScores
             ? policy.ActiveCategories.Select(c => c.Code).ToArray()
             : [];
-        var decoder = new VerdictDecoder(_verdictTokens, IsEndOfGeneration, policy.Threshold, scoredCodes, _options.MaxNewTokens);
-        var job = new SequenceJob(tokens, decoder, cancellationToken) { ReservedCells = reserved };
+        var decoder = new VerdictDecoder(_verdictTokens, IsEndOfGeneration, policy.Threshold, scoredCodes, _options.MaxNewTokens, fast);
+        var job = new SequenceJob(tokens, decoder, cancellationToken)
+        {
+            HeaderTokens = tokenized.HeaderTokens,
+            ConversationTokens = tokenized.ConversationTokens,
+            BranchKey = request.SessionKey is { } session ? $"{session}|{prompt.CheckedRole}" : null,
+        };
         await _scheduler.SubmitAsync(job).WaitAsync(cancellationToken).ConfigureAwait(false);
         return BuildVerdict(policy, prompt, job);
     }
@@ -137,7 +147,7 @@ public sealed class LlamaGuardEngine : IGuardEngine
     {
         var decoder = job.Decoder;
         var answer = decoder.Generated;
-        var shown = decoder.Truncated ? answer : answer.Take(answer.Count - 1);
+        var shown = answer.Count > 0 && IsEndOfGeneration(answer[^1]) ? answer.Take(answer.Count - 1) : answer;
         var raw = string.Concat(shown.Select(_tokenizer.Piece));
         var parsed = VerdictParser.Parse(raw, policy);
 
@@ -169,7 +179,7 @@ public sealed class LlamaGuardEngine : IGuardEngine
             decoder.CategoryScores,
             warnings,
             raw,
-            new TokenUsage(job.PromptTokens.Length, 0, answer.Count),
+            new TokenUsage(job.PromptTokens.Length - decoder.PrefilledAnswerTokens, job.CachedTokens, answer.Count),
             timings,
             ModelName);
     }

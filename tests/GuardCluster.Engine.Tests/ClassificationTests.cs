@@ -18,9 +18,9 @@ public sealed class ClassificationTests(DemoEngineFixture fixture)
         Assert.Empty(verdict.Categories);
         Assert.Equal("\n\nsafe", verdict.RawOutput);
         Assert.InRange(verdict.UnsafeProbability!.Value, 1e-7, 1e-4);
-        Assert.Equal(3, verdict.Usage.CompletionTokens);
+        Assert.Equal(2, verdict.Usage.CompletionTokens); // "\n\n" fed with the prompt, then "safe": no eot decoded
         Assert.True(verdict.Usage.PromptTokens > 100);
-        Assert.Equal(0, verdict.Usage.CachedTokens);
+        Assert.InRange(verdict.Usage.CachedTokens, 0, verdict.Usage.PromptTokens - 1);
         Assert.Empty(verdict.Warnings);
     }
 

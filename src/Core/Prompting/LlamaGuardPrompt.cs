@@ -34,6 +34,9 @@ public static class LlamaGuardPrompt
     public static string RoleWord(ChatRole role) =>
         role == ChatRole.User ? LlamaGuardMarkers.UserRoleWord : LlamaGuardMarkers.AgentRoleWord;
 
+    /// <summary>Index of the body text piece (task, categories, conversation, instruction) in the pieces.</summary>
+    public const int BodyPieceIndex = 4;
+
     public static RenderedPrompt Render(Conversation conversation, SafetyPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(conversation);
@@ -52,6 +55,7 @@ public static class LlamaGuardPrompt
 
         body.Append(LlamaGuardMarkers.EndCategories).Append("\n\n");
         body.Append(LlamaGuardMarkers.BeginConversation).Append("\n\n");
+        var headerChars = body.Length;
 
         var findings = InjectionFindings.None;
         foreach (var message in conversation.Messages)
@@ -65,6 +69,7 @@ public static class LlamaGuardPrompt
             }
         }
 
+        var conversationChars = body.Length;
         body.Append(LlamaGuardMarkers.EndConversation).Append("\n\n");
         body.Append(InstructionPrefix).Append(checkedWord).Append(InstructionSuffix);
 
@@ -81,7 +86,11 @@ public static class LlamaGuardPrompt
             Special(LlamaGuardTokens.EndHeaderId),
         ];
 
-        return new RenderedPrompt(pieces, checkedRole, PromptInjectionScanner.ToWarnings(findings));
+        return new RenderedPrompt(
+            pieces,
+            checkedRole,
+            PromptInjectionScanner.ToWarnings(findings),
+            new PromptLayout(BodyPieceIndex, headerChars, conversationChars));
     }
 
     private static PromptPiece Special(string token) => new(PromptPieceKind.Special, token);

@@ -10,7 +10,9 @@ namespace GuardCluster.Engine.Scheduling;
 /// Continuous batching over one llama.cpp context. LLamaSharp serialises every decode process-wide, so
 /// throughput comes from packing many sequences into each decode call: every step carries one token for
 /// each decoding sequence plus prefill chunks, within a token budget so a long prompt cannot starve short
-/// ones. The context is owned by a single dedicated thread (LLamaContext is not thread-safe).
+/// ones. Each admitted job starts from the longest KV the cache can give it (its conversation branch, else the
+/// policy header), so only new tokens are prefilled. The context and the cache are owned by one thread
+/// (LLamaContext is not thread-safe).
 /// </summary>
 internal sealed partial class InferenceScheduler : IDisposable
 {
@@ -18,8 +20,9 @@ internal sealed partial class InferenceScheduler : IDisposable
     private readonly EngineOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<SequenceJob> _queue;
-    private readonly Stack<int> _freeSequenceIds;
+    private readonly Stack<int> _freeJobSequenceIds;
     private readonly List<SequenceJob> _active = [];
+    private readonly KvCache _cache;
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stopping = new();
     private SequenceJob? _waiting;
@@ -37,13 +40,16 @@ internal sealed partial class InferenceScheduler : IDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _freeSequenceIds = new Stack<int>(Enumerable.Range(0, options.MaxSequences).Reverse());
+        _freeJobSequenceIds = new Stack<int>(Enumerable.Range(0, options.MaxSequences).Reverse());
+        _cache = new KvCache(context, options.ToKvCacheOptions(), firstSequenceId: options.MaxSequences);
         _thread = new Thread(Run) { IsBackground = true, Name = "guard-inference" };
         _thread.Start();
     }
 
-    /// <summary>Decode calls made so far and tokens submitted in them (sequences per call = ratio of steps).</summary>
+    /// <summary>Decode calls made so far and tokens submitted in them.</summary>
     public (long DecodeCalls, long Tokens) Counters => (Interlocked.Read(ref _decodeCalls), Interlocked.Read(ref _decodedTokens));
+
+    public KvCacheStatistics CacheStatistics => _cache.Statistics;
 
     public Task<SequenceJob> SubmitAsync(SequenceJob job)
     {
@@ -68,7 +74,10 @@ internal sealed partial class InferenceScheduler : IDisposable
         _stopping.Cancel();
         _thread.Join();
         _stopping.Dispose();
+        _cache.Dispose();
     }
+
+    private int FreeCells => _options.ContextSize - _cache.ResidentCells - _reservedCells;
 
     private void Run()
     {
@@ -120,16 +129,18 @@ internal sealed partial class InferenceScheduler : IDisposable
     {
         if (_waiting is not null)
         {
+            // Nothing is active, so the head-of-line job can only be waiting for a cache branch in use: retry soon.
+            Thread.Sleep(1);
             return;
         }
 
         _queue.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>Moves queued jobs into free sequence slots while their KV reservation fits.</summary>
+    /// <summary>Moves queued jobs into sequences while their KV reservation fits; order is kept.</summary>
     private void Admit()
     {
-        while (_freeSequenceIds.Count > 0)
+        while (true)
         {
             var job = _waiting;
             if (job is null && !_queue.Reader.TryRead(out job))
@@ -144,18 +155,92 @@ internal sealed partial class InferenceScheduler : IDisposable
                 continue;
             }
 
-            if (_reservedCells + job.ReservedCells > _options.ContextSize)
+            if (!TryStart(job))
             {
-                // Head-of-line waits for cells; order is kept so a big prompt is not starved by small ones.
+                // Head-of-line waits, so a big prompt is not starved by small ones.
                 _waiting = job;
                 return;
             }
 
-            job.SequenceId = _freeSequenceIds.Pop();
             job.AdmittedAt = Stopwatch.GetTimestamp();
-            _reservedCells += job.ReservedCells;
             _active.Add(job);
         }
+    }
+
+    private bool TryStart(SequenceJob job)
+    {
+        var tokens = job.PromptTokens;
+        var header = tokens.AsSpan(0, job.HeaderTokens);
+        int cursor;
+        if (job.BranchKey is { } key && _cache.BorrowBranch(key, tokens, FreeCells) is { } branch)
+        {
+            if (branch.Tokens.Length < job.HeaderTokens && _cache.FindPrefix(header) is { } prefix)
+            {
+                _cache.ResetBranchTo(branch, prefix);
+            }
+
+            job.Branch = branch;
+            job.SequenceId = branch.SequenceId;
+            cursor = branch.Tokens.Length;
+        }
+        else
+        {
+            if (_freeJobSequenceIds.Count == 0)
+            {
+                return false;
+            }
+
+            job.SequenceId = _freeJobSequenceIds.Pop();
+            cursor = 0;
+            if (_cache.FindPrefix(header) is { } prefix)
+            {
+                _context.NativeHandle.MemorySequenceCopy((LLamaSeqId)prefix.SequenceId, (LLamaSeqId)job.SequenceId, 0, prefix.Tokens.Length);
+                cursor = prefix.Tokens.Length;
+            }
+        }
+
+        // At least the last prompt token is always decoded: its logits start the answer.
+        if (cursor >= tokens.Length)
+        {
+            cursor = tokens.Length - 1;
+            _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, cursor, -1);
+            if (job.Branch is { } b)
+            {
+                _cache.ReturnBranch(b, tokens[..cursor]);
+                b.InUse = true;
+            }
+        }
+
+        var reservation = tokens.Length - cursor + _options.MaxNewTokens;
+        if (reservation > FreeCells && !_cache.MakeRoom(reservation - FreeCells))
+        {
+            Unstart(job, cursor);
+            return false;
+        }
+
+        job.ReservedCells = reservation;
+        _reservedCells += reservation;
+        job.CachedTokens = cursor;
+        job.PrefillCursor = cursor;
+        job.NextPosition = cursor;
+        return true;
+    }
+
+    /// <summary>Undoes <see cref="TryStart"/> for a job that cannot get its cells yet.</summary>
+    private void Unstart(SequenceJob job, int cursor)
+    {
+        if (job.Branch is { } branch)
+        {
+            _cache.ReturnBranch(branch, job.PromptTokens[..cursor]);
+            job.Branch = null;
+        }
+        else
+        {
+            _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, -1, -1);
+            _freeJobSequenceIds.Push(job.SequenceId);
+        }
+
+        job.SequenceId = -1;
     }
 
     private void DropCancelled()
@@ -165,7 +250,7 @@ internal sealed partial class InferenceScheduler : IDisposable
             var job = _active[i];
             if (job.CancellationToken.IsCancellationRequested)
             {
-                Release(job);
+                Finish(job, succeeded: false);
                 _active.RemoveAt(i);
                 job.Cancel();
             }
@@ -212,6 +297,12 @@ internal sealed partial class InferenceScheduler : IDisposable
         }
 
         var result = _context.NativeHandle.Decode(batch);
+        if (result == DecodeResult.NoKvSlot && _cache.MakeRoom(int.MaxValue))
+        {
+            // Out of contiguous cells: give the cache's cells back and try once more.
+            result = _context.NativeHandle.Decode(batch);
+        }
+
         Interlocked.Increment(ref _decodeCalls);
         Interlocked.Add(ref _decodedTokens, batch.TokenCount);
         if (result != DecodeResult.Ok)
@@ -229,7 +320,7 @@ internal sealed partial class InferenceScheduler : IDisposable
 
             if (job.Decoder.Step(_context.NativeHandle.GetLogitsIth(index)))
             {
-                Release(job);
+                Finish(job, succeeded: true);
                 _active.Remove(job);
                 job.Complete();
             }
@@ -238,23 +329,54 @@ internal sealed partial class InferenceScheduler : IDisposable
 
     private void FailStep(DecodeResult result)
     {
-        // A failed decode leaves the KV of this step undefined: drop every active sequence rather than guess.
+        // A failed decode leaves this step's KV undefined: drop every active sequence (and its branch) rather than guess.
         var error = new InvalidOperationException($"llama.cpp decode failed: {result}.");
         LogDecodeFailed(result, _active.Count);
         foreach (var job in _active)
         {
-            Release(job);
+            if (job.Branch is { } branch)
+            {
+                _cache.DiscardBranch(branch);
+                job.Branch = null;
+                job.SequenceId = -1;
+            }
+
+            Finish(job, succeeded: false);
             job.Fail(error);
         }
 
         _active.Clear();
     }
 
-    private void Release(SequenceJob job)
+    /// <summary>
+    /// Releases a job's sequence. A finished branch keeps the conversation part of its prompt (the suffix
+    /// and answer depend on the role word and are dropped) so the next turn only prefills what is new; the
+    /// policy header is kept as a shared prefix the first time it is seen.
+    /// </summary>
+    private void Finish(SequenceJob job, bool succeeded)
     {
-        _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, -1, -1);
-        _freeSequenceIds.Push(job.SequenceId);
         _reservedCells -= job.ReservedCells;
+        job.ReservedCells = 0;
+        var sequence = (LLamaSeqId)job.SequenceId;
+        if (succeeded && job.HeaderTokens > 0 && job.PrefillCursor >= job.HeaderTokens)
+        {
+            _cache.StorePrefix(job.PromptTokens.AsSpan(0, job.HeaderTokens), job.SequenceId, FreeCells);
+        }
+
+        if (job.Branch is { } branch)
+        {
+            var keep = succeeded ? Math.Min(job.ConversationTokens, job.PromptTokens.Length) : branch.Tokens.Length;
+            keep = Math.Max(keep, 0);
+            _context.NativeHandle.MemorySequenceRemove(sequence, keep, -1);
+            _cache.ReturnBranch(branch, job.PromptTokens[..keep]);
+            job.Branch = null;
+        }
+        else if (job.SequenceId >= 0)
+        {
+            _context.NativeHandle.MemorySequenceRemove(sequence, -1, -1);
+            _freeJobSequenceIds.Push(job.SequenceId);
+        }
+
         job.SequenceId = -1;
     }
 

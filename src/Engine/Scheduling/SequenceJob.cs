@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace GuardCluster.Engine.Scheduling;
 
 /// <summary>
-/// One sequence's trip through the scheduler: queued → prefilling (in token-budget chunks) → decoding one
-/// token per step → done. Positions are per sequence, so the KV prefix reuse of later work can start a job
-/// with <see cref="PrefillCursor"/> &gt; 0 on a sequence whose cells were copied from a cached prefix.
+/// One sequence's trip through the scheduler: queued → admitted (its sequence starts with whatever KV the
+/// cache could give it: a conversation branch or a policy-header prefix) → prefilling the rest in token-budget
+/// chunks → decoding one token per step → done.
 /// </summary>
 internal sealed class SequenceJob
 {
@@ -26,10 +26,24 @@ internal sealed class SequenceJob
 
     public CancellationToken CancellationToken { get; }
 
-    /// <summary>KV cells this job may occupy at most (prompt plus the generation cap).</summary>
+    /// <summary>Leading tokens that are the policy header (shareable across requests); 0 if unknown.</summary>
+    public int HeaderTokens { get; init; }
+
+    /// <summary>Leading tokens that end with the last message (what a conversation branch keeps); 0 if unknown.</summary>
+    public int ConversationTokens { get; init; }
+
+    /// <summary>Conversation branch key (conversation + role word), or null for a one-off check.</summary>
+    public string? BranchKey { get; init; }
+
+    public CachedSequence? Branch { get; set; }
+
+    /// <summary>KV cells reserved for this job's own tokens (uncached prompt plus the generation cap).</summary>
     public int ReservedCells { get; set; }
 
     public int SequenceId { get; set; } = -1;
+
+    /// <summary>Prompt tokens whose KV came from the cache instead of being prefilled.</summary>
+    public int CachedTokens { get; set; }
 
     /// <summary>How many prompt tokens are already in this sequence's KV.</summary>
     public int PrefillCursor { get; set; }

@@ -16,14 +16,23 @@ internal sealed class VerdictDecoder
     private readonly IReadOnlyList<string> _scoredCodes;
     private readonly int _maxNewTokens;
     private readonly List<int> _generated = new(8);
+    private readonly bool _fastVerdict;
 
     public VerdictDecoder(
         VerdictTokens tokens,
         Func<int, bool> isEndOfGeneration,
         double? threshold,
         IReadOnlyList<string> scoredCodes,
-        int maxNewTokens)
+        int maxNewTokens,
+        bool fastVerdict = false)
     {
+        _fastVerdict = fastVerdict && tokens.DoubleNewline is not null;
+        if (_fastVerdict)
+        {
+            // The prompt already ends with the "\n\n" the model always writes first: the next logits are the verdict's.
+            _generated.Add(tokens.DoubleNewline!.Value);
+        }
+
         _tokens = tokens;
         _isEndOfGeneration = isEndOfGeneration;
         _threshold = threshold;
@@ -44,6 +53,9 @@ internal sealed class VerdictDecoder
     public bool Truncated { get; private set; }
 
     public bool IsFinished { get; private set; }
+
+    /// <summary>Answer tokens that were fed as part of the prompt instead of decoded (the fast path's "\n\n").</summary>
+    public int PrefilledAnswerTokens => _fastVerdict ? 1 : 0;
 
     /// <summary>The token the sequence must feed next (the last one chosen).</summary>
     public int LastToken => _generated[^1];
@@ -68,7 +80,7 @@ internal sealed class VerdictDecoder
         }
 
         _generated.Add(next);
-        if (_isEndOfGeneration(next))
+        if (_isEndOfGeneration(next) || (_fastVerdict && _generated.Count == 2 && next == _tokens.Safe))
         {
             IsFinished = true;
         }

@@ -22,25 +22,43 @@ public sealed class GuardTokenizer
         _weights = weights;
     }
 
-    public int[] Tokenize(RenderedPrompt prompt)
+    public int[] Tokenize(RenderedPrompt prompt) => TokenizeWithLayout(prompt).Tokens;
+
+    /// <summary>
+    /// Tokens plus how many of them form the policy header and the conversation part (see
+    /// <see cref="PromptLayout"/>). Boundaries are measured, not assumed: each is the longest common prefix of
+    /// the full tokens and the tokens of the text up to that point, so a cached KV prefix is always exact.
+    /// </summary>
+    public TokenizedPrompt TokenizeWithLayout(RenderedPrompt prompt)
     {
+        ArgumentNullException.ThrowIfNull(prompt);
         var ids = new List<int>(256);
-        foreach (var piece in prompt.Pieces)
+        int header = 0, conversation = 0;
+        for (var i = 0; i < prompt.Pieces.Count; i++)
         {
+            var piece = prompt.Pieces[i];
             if (piece.Kind == PromptPieceKind.Special)
             {
                 ids.Add(SpecialId(piece.Text));
+                continue;
             }
-            else if (piece.Text.Length > 0)
+
+            if (piece.Text.Length == 0)
             {
-                foreach (var token in _weights.Tokenize(piece.Text, false, false, Encoding.UTF8))
-                {
-                    ids.Add((int)token);
-                }
+                continue;
             }
+
+            var tokens = TokenizePlain(piece.Text);
+            if (prompt.Layout is { } layout && layout.BodyPiece == i)
+            {
+                header = ids.Count + Boundary(tokens, piece.Text, layout.HeaderChars);
+                conversation = ids.Count + Boundary(tokens, piece.Text, layout.ConversationChars);
+            }
+
+            ids.AddRange(tokens);
         }
 
-        return [.. ids];
+        return new TokenizedPrompt([.. ids], header, conversation);
     }
 
     /// <summary>Tokens of a plain text (special parsing off, no BOS).</summary>
@@ -54,6 +72,20 @@ public sealed class GuardTokenizer
 
     public IReadOnlyList<PromptToken> Describe(IEnumerable<int> ids) =>
         [.. ids.Select(id => new PromptToken(id, IsControl(id), Piece(id)))];
+
+    private int Boundary(int[] full, string text, int chars)
+    {
+        var prefix = TokenizePlain(text[..chars]);
+        var n = Math.Min(prefix.Length, full.Length);
+        var i = 0;
+        while (i < n && prefix[i] == full[i])
+        {
+            i++;
+        }
+
+        // The last prefix token may merge differently with what follows; keep only tokens that agree.
+        return i;
+    }
 
     private int SpecialId(string text)
     {

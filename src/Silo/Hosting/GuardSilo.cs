@@ -1,5 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
+using GuardCluster.Gateway.Extensions;
+using GuardCluster.Gateway.Health;
 using GuardCluster.Grains;
 using GuardCluster.Grains.Hosting;
 using GuardCluster.Models;
@@ -50,14 +52,17 @@ public static class GuardSilo
             silo.AddDashboard();
         });
 
+        builder.Services.AddGuardGateway(builder.Configuration);
+        builder.Services.AddSingleton<IGuardReadiness, SiloReadiness>();
         return builder;
     }
 
-    /// <summary>Builds the app and maps the dashboard (and, with the API, every endpoint).</summary>
+    /// <summary>Builds the app: the HTTP API (problem details, auth, endpoints, OpenAPI) and the dashboard.</summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        app.MapGuardGateway();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
     }

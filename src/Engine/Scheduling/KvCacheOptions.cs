@@ -1,0 +1,9 @@
+namespace GuardCluster.Engine.Scheduling;
+
+internal sealed record KvCacheOptions(
+    bool PrefixCache,
+    bool SessionCache,
+    bool Spill,
+    int MaxResidentEntries,
+    int MaxResidentCells,
+    long SpillBudgetBytes);

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using GuardCluster.Contracts;
+using GuardCluster.Contracts.Grains;
+using GuardCluster.Core;
+using GuardCluster.Core.Serialization;
+using GuardCluster.Gateway.Auth;
+using GuardCluster.Gateway.Errors;
+using GuardCluster.Gateway.Http;
+using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace GuardCluster.Gateway.Apis;
+
+/// <summary>
+/// Single-shot classification. Per-request <c>categories</c>/<c>excluded_category_keys</c>/<c>threshold</c>
+/// narrow or replace the tenant policy for this call only; size limits always come from the tenant policy.
+/// Batch: every item is parsed and validated before any is classified, and one bad item rejects the whole
+/// request (status by the item's error class, <c>path</c> prefixed <c>items[i].</c>), so a client never pays
+/// for half a batch. Results keep item order.
+/// </summary>
+public static class ClassifyApi
+{
+    public const string SiloHeader = "X-Guard-Silo";
+
+    public static RouteGroupBuilder MapClassifyApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/classify").WithTags("Classify").RequireTenant();
+        group.MapPost("", ClassifyAsync).Accepts<ClassifyRequest>("application/json");
+        group.MapPost("/batch", ClassifyBatchAsync).Accepts<BatchRequest>("application/json");
+        return group;
+    }
+
+    private static async Task<Ok<ClassifyResponse>> ClassifyAsync(
+        TenantCaller tenant,
+        HttpContext context,
+        IGrainFactory grains,
+        WorkerKeys keys,
+        IOptions<GatewayOptions> options,
+        CancellationToken cancellationToken)
+    {
+        using var body = await JsonBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
+        var input = Parse(body.RootElement, tenant.Policy);
+        var result = await grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(new GuardRequest(input.Conversation, input.Policy));
+        context.Response.Headers[SiloHeader] = result.Silo;
+        return TypedResults.Ok(new ClassifyResponse(VerdictJson.ToDto(result.Verdict), tenant.Policy.Version));
+    }
+
+    private static async Task<Ok<BatchResponse>> ClassifyBatchAsync(
+        TenantCaller tenant,
+        HttpRequest request,
+        IGrainFactory grains,
+        WorkerKeys keys,
+        IOptions<GatewayOptions> options,
+        CancellationToken cancellationToken)
+    {
+        using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        var items = JsonBody.Required(JsonBody.RequireObject(body), "items");
+        if (items.ValueKind != JsonValueKind.Array)
+        {
+            throw new GuardValidationException(GuardErrorCodes.InvalidType, "'items' must be an array.", "items");
+        }
+
+        var count = items.GetArrayLength();
+        if (count == 0)
+        {
+            throw new GatewayProblemException(422, "empty_batch", "'items' must contain at least one item.", "items");
+        }
+
+        if (count > options.Value.MaxBatchItems)
+        {
+            throw new GatewayProblemException(
+                413, "too_many_items", $"A batch may hold at most {options.Value.MaxBatchItems} items; got {count}.", "items");
+        }
+
+        var inputs = new GuardInput[count];
+        var index = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            inputs[index] = ParseItem(item, index, tenant.Policy);
+            index++;
+        }
+
+        // Each item gets its own worker key, so a batch fans out over silos like separate calls would.
+        var calls = inputs.Select(i => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(new GuardRequest(i.Conversation, i.Policy)));
+        var verdicts = await Task.WhenAll(calls);
+        return TypedResults.Ok(new BatchResponse(
+            [.. verdicts.Select(v => new ClassifyResponse(VerdictJson.ToDto(v.Verdict), tenant.Policy.Version))]));
+    }
+
+    /// <summary>Reads one reference-format input against the tenant's policy and limits.</summary>
+    public static GuardInput Parse(JsonElement root, TenantPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return GuardInputJson.ParseInput(root, policy.Limits.ToConversationLimits(), basePolicy: policy.Policy);
+    }
+
+    private static GuardInput ParseItem(JsonElement item, int index, TenantPolicy policy)
+    {
+        var prefix = $"items[{index}]";
+        try
+        {
+            return Parse(item, policy);
+        }
+        catch (GuardValidationException error)
+        {
+            var path = error.Path is null or "$" ? prefix : $"{prefix}.{error.Path}";
+            throw new GuardValidationException(error.Code, $"Item {index}: {error.Message}", path, error.IsLimit);
+        }
+    }
+}

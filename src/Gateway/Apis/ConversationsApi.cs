@@ -1,0 +1,95 @@
+using System.Text.Json;
+using GuardCluster.Contracts;
+using GuardCluster.Contracts.Grains;
+using GuardCluster.Core;
+using GuardCluster.Core.Serialization;
+using GuardCluster.Gateway.Auth;
+using GuardCluster.Gateway.Errors;
+using GuardCluster.Gateway.Http;
+using GuardCluster.Gateway.Models;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace GuardCluster.Gateway.Apis;
+
+/// <summary>
+/// Stateful conversations: each message is checked in the context of the whole history by the conversation
+/// grain (keyed <c>tenant/conversation</c>, so tenants never share one), which calls the worker on its own silo.
+/// </summary>
+public static class ConversationsApi
+{
+    public static RouteGroupBuilder MapConversationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/conversations").WithTags("Conversations").RequireTenant();
+        group.MapPost("/{id}/messages", AppendAsync).Accepts<AppendRequest>("application/json");
+        group.MapGet("/{id}", GetAsync);
+        group.MapDelete("/{id}", DeleteAsync);
+        return group;
+    }
+
+    private static async Task<Ok<AppendResponse>> AppendAsync(
+        string id,
+        TenantCaller tenant,
+        HttpRequest request,
+        IGrainFactory grains,
+        IOptions<GatewayOptions> options,
+        CancellationToken cancellationToken)
+    {
+        RequireConversationId(id);
+        using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        var message = ParseMessage(JsonBody.RequireObject(body));
+        var turn = await Grain(grains, tenant, id).AppendAsync(message, tenant.Policy);
+        var stored = turn.Message;
+        return TypedResults.Ok(new AppendResponse(VerdictJson.ToDto(stored.Verdict), stored.PolicyVersion, stored.Turn, turn.Replayed));
+    }
+
+    private static async Task<Ok<ConversationResponse>> GetAsync(string id, TenantCaller tenant, IGrainFactory grains)
+    {
+        RequireConversationId(id);
+        var view = await Grain(grains, tenant, id).GetAsync() ?? throw NotFound(id);
+        return TypedResults.Ok(new ConversationResponse(id, [.. view.Messages.Select(ConversationMessageView.From)]));
+    }
+
+    private static async Task<NoContent> DeleteAsync(string id, TenantCaller tenant, IGrainFactory grains)
+    {
+        RequireConversationId(id);
+        return await Grain(grains, tenant, id).DeleteAsync() ? TypedResults.NoContent() : throw NotFound(id);
+    }
+
+    /// <summary>
+    /// <c>{"role","content","message_id"?}</c>. Content is one string: a stored turn is one text. Contract
+    /// checks that need the history (alternation, total size) are the grain's.
+    /// </summary>
+    public static AppendMessage ParseMessage(JsonElement root)
+    {
+        var role = GuardInputJson.ParseRole(JsonBody.Required(root, "role"), "role");
+        var content = JsonBody.RequireString(JsonBody.Required(root, "content"), "content");
+        string? messageId = null;
+        if (JsonBody.Optional(root, "message_id") is { } idElement)
+        {
+            messageId = JsonBody.RequireString(idElement, "message_id");
+            if (!GuardIds.IsMessageId(messageId))
+            {
+                throw new GatewayProblemException(
+                    422, "invalid_message_id", "message_id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'.", "message_id");
+            }
+        }
+
+        return new AppendMessage(role, content, messageId);
+    }
+
+    private static IConversationGrain Grain(IGrainFactory grains, TenantCaller tenant, string id) =>
+        grains.GetGrain<IConversationGrain>(ConversationKey.For(tenant.Id, id));
+
+    private static void RequireConversationId(string id)
+    {
+        if (!GuardIds.IsConversationId(id))
+        {
+            throw new GatewayProblemException(
+                422, "invalid_conversation_id", "Conversation ids are 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'.", "id");
+        }
+    }
+
+    private static GatewayProblemException NotFound(string id) =>
+        new(404, "conversation_not_found", $"Conversation '{id}' does not exist.", "id");
+}

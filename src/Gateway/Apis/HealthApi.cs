@@ -1,0 +1,37 @@
+using GuardCluster.Gateway.Health;
+using GuardCluster.Gateway.Models;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GuardCluster.Gateway.Apis;
+
+/// <summary>
+/// <c>/healthz</c>: 200 once the host can classify (model loaded and silo active, or cluster connected), else 503.
+/// <c>/readyz</c>: the same check, and also 503 while the host is shutting down so load balancers drain it first.
+/// Both are anonymous and touch no grain. A host that registered no <see cref="IGuardReadiness"/> is never ready.
+/// </summary>
+public static class HealthApi
+{
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/healthz", (IServiceProvider services) => Check(services, checkStopping: false)).WithTags("Health");
+        app.MapGet("/readyz", (IServiceProvider services) => Check(services, checkStopping: true)).WithTags("Health");
+        return app;
+    }
+
+    private static Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>> Check(IServiceProvider services, bool checkStopping)
+    {
+        var readiness = services.GetService<IGuardReadiness>();
+        var stopping = checkStopping && services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
+        var (ready, reason) = readiness switch
+        {
+            null => (false, "no readiness probe registered by the host"),
+            _ when stopping => (false, "shutting down"),
+            _ => (readiness.IsReady, readiness.Reason),
+        };
+
+        return ready
+            ? TypedResults.Ok(new HealthResponse("ready", reason))
+            : TypedResults.Json(new HealthResponse("unavailable", reason), statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using GuardCluster.Core;
+using GuardCluster.Core.Conversations;
+using GuardCluster.Core.Text;
+using GuardCluster.Contracts.Grains;
+using GuardCluster.Gateway.Auth;
+using GuardCluster.Gateway.Http;
+using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.Moderation;
+using GuardCluster.Gateway.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace GuardCluster.Gateway.Apis;
+
+/// <summary>
+/// OpenAI-compatible <c>POST /v1/moderations</c>, so OpenAI SDKs can point at GuardCluster unchanged. Each
+/// input is one user message classified under the tenant's policy, one result per input, in order. Blank
+/// inputs are answered unflagged without a model call (Llama Guard has nothing to judge; OpenAI accepts them).
+/// </summary>
+public static class ModerationsApi
+{
+    private const string DefaultModel = "llama-guard-3-1b";
+
+    public static RouteGroupBuilder MapModerationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/moderations").WithTags("OpenAI compatible").RequireTenant();
+        group.MapPost("", ModerateAsync).Accepts<ModerationRequest>("application/json");
+        return group;
+    }
+
+    private static async Task<Ok<ModerationResponse>> ModerateAsync(
+        TenantCaller tenant,
+        HttpRequest request,
+        IGrainFactory grains,
+        WorkerKeys keys,
+        IOptions<GatewayOptions> options,
+        CancellationToken cancellationToken)
+    {
+        using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        var parsed = ModerationInput.Parse(JsonBody.RequireObject(body), options.Value.MaxBatchItems);
+        var limits = tenant.Policy.Limits.ToConversationLimits();
+        var policy = tenant.Policy.Policy;
+
+        var conversations = parsed.Inputs.Select((text, i) => ToConversation(text, limits, parsed.IsArray ? $"input[{i}]" : "input")).ToArray();
+        var tasks = conversations.Select(async conversation =>
+        {
+            if (conversation is null)
+            {
+                return (Result: ModerationMapper.Unflagged(policy), Model: (string?)null);
+            }
+
+            var worker = grains.GetGrain<IGuardWorkerGrain>(keys.Next());
+            var verdict = (await worker.ClassifyAsync(new GuardRequest(conversation, policy))).Verdict;
+            return (Result: ModerationMapper.FromVerdict(verdict, policy), Model: (string?)verdict.Model);
+        });
+        var results = await Task.WhenAll(tasks);
+
+        var model = !string.IsNullOrWhiteSpace(parsed.Model)
+            ? parsed.Model
+            : results.Select(r => r.Model).FirstOrDefault(m => m is not null) ?? DefaultModel;
+        return TypedResults.Ok(new ModerationResponse(NewId(), model, [.. results.Select(r => r.Result)]));
+    }
+
+    /// <summary>A one-message conversation, validated up front (null for blank text); errors point at the input.</summary>
+    private static Conversation? ToConversation(string text, ConversationLimits limits, string path)
+    {
+        if (PythonText.IsBlank(text))
+        {
+            return null;
+        }
+
+        var conversation = new Conversation([ChatMessage.User(text)]);
+        try
+        {
+            ConversationValidator.Validate(conversation, limits);
+        }
+        catch (GuardValidationException error)
+        {
+            throw new GuardValidationException(error.Code, error.Message, path, error.IsLimit);
+        }
+
+        return conversation;
+    }
+
+    private static string NewId() => "modr-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+}

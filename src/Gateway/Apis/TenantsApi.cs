@@ -1,0 +1,74 @@
+using GuardCluster.Contracts.Grains;
+using GuardCluster.Gateway.Auth;
+using GuardCluster.Gateway.Errors;
+using GuardCluster.Gateway.Http;
+using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.Tenants;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace GuardCluster.Gateway.Apis;
+
+/// <summary>Tenant lifecycle (admin key). Reads go to the tenant grain directly: admins see fresh state.</summary>
+public static class TenantsApi
+{
+    public static RouteGroupBuilder MapTenantsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/tenants").WithTags("Tenants").RequireAdmin();
+        group.MapPost("", CreateAsync).Accepts<CreateTenantRequest>("application/json");
+        group.MapGet("/{id}", GetAsync);
+        group.MapDelete("/{id}", DeleteAsync);
+        group.MapPost("/{id}/keys", RotateAsync);
+        return group;
+    }
+
+    private static async Task<Created<TenantKeyResponse>> CreateAsync(
+        HttpRequest request, IGrainFactory grains, TenantDirectory directory, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+    {
+        using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        var id = JsonBody.RequireString(JsonBody.Required(JsonBody.RequireObject(body), "id"), "id");
+        RequireTenantId(id);
+        var issued = await grains.GetGrain<ITenantGrain>(id).CreateAsync();
+        directory.Invalidate(id);
+        return TypedResults.Created($"/v1/tenants/{id}", new TenantKeyResponse(issued.TenantId, issued.ApiKey));
+    }
+
+    private static async Task<Ok<TenantInfoResponse>> GetAsync(string id, IGrainFactory grains)
+    {
+        RequireTenantId(id);
+        var snapshot = await grains.GetGrain<ITenantGrain>(id).GetAsync() ?? throw NotFound(id);
+        return TypedResults.Ok(new TenantInfoResponse(snapshot.Id, snapshot.CreatedAt, snapshot.Policy.Version, snapshot.KeyHashes.Count));
+    }
+
+    private static async Task<NoContent> DeleteAsync(string id, IGrainFactory grains, TenantDirectory directory)
+    {
+        RequireTenantId(id);
+        var deleted = await grains.GetGrain<ITenantGrain>(id).DeleteAsync();
+        directory.Invalidate(id);
+        return deleted ? TypedResults.NoContent() : throw NotFound(id);
+    }
+
+    /// <summary>Replaces every key; old keys stop working here at once, on other gateways within the cache TTL.</summary>
+    private static async Task<Ok<TenantKeyResponse>> RotateAsync(string id, IGrainFactory grains, TenantDirectory directory)
+    {
+        RequireTenantId(id);
+        var issued = await grains.GetGrain<ITenantGrain>(id).RotateKeyAsync();
+        directory.Invalidate(id);
+        return TypedResults.Ok(new TenantKeyResponse(issued.TenantId, issued.ApiKey));
+    }
+
+    private static void RequireTenantId(string id)
+    {
+        if (!GuardIds.IsTenantId(id))
+        {
+            throw new GatewayProblemException(
+                422,
+                "invalid_tenant_id",
+                "Tenant ids are 1-63 characters of a-z, 0-9, '_' and '-', starting with a letter or digit.",
+                "id");
+        }
+    }
+
+    private static GatewayProblemException NotFound(string id) =>
+        new(404, "tenant_not_found", $"Tenant '{id}' does not exist.", "id");
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GuardCluster.Gateway.Apis;
+using GuardCluster.Gateway.Auth;
+using GuardCluster.Gateway.Errors;
+using GuardCluster.Gateway.Routing;
+using GuardCluster.Gateway.Tenants;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Scalar.AspNetCore;
+
+namespace GuardCluster.Gateway.Extensions;
+
+/// <summary>
+/// Wires the HTTP API into any ASP.NET Core host that has an <see cref="IGrainFactory"/> in DI: the standalone
+/// gateway (Orleans client) and the co-hosting silo. The host must also register an
+/// <see cref="Health.IGuardReadiness"/>.
+/// </summary>
+public static class GatewayServiceExtensions
+{
+    public static IServiceCollection AddGuardGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(GatewayOptions.Section);
+        services.Configure<GatewayOptions>(section);
+        var maxBody = section.GetValue<long?>(nameof(GatewayOptions.MaxBodyBytes)) ?? new GatewayOptions().MaxBodyBytes;
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
+
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            // Dictionary keys stay as given: category codes (S1) and OpenAI names (self-harm/intent) are data.
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // snake_case everywhere, including the trace id ASP.NET Core adds as "traceId".
+            if (context.ProblemDetails.Extensions.Remove("traceId", out var traceId))
+            {
+                context.ProblemDetails.Extensions["trace_id"] = traceId;
+            }
+
+            // Framework-made answers (unknown route, wrong method, non-JSON Content-Type) get a code too,
+            // so clients can always switch on "code".
+            context.ProblemDetails.Extensions.TryAdd("code", FrameworkCode(context.ProblemDetails.Status));
+        });
+        services.AddExceptionHandler<GuardExceptionHandler>();
+        services.AddOpenApi();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AdminKey>();
+        services.AddSingleton<TenantDirectory>();
+        services.AddSingleton<WorkerKeys>();
+        return services;
+    }
+
+    private static string FrameworkCode(int? status) => status switch
+    {
+        404 => "not_found",
+        405 => "method_not_allowed",
+        415 => "unsupported_media_type",
+        _ => "http_" + status?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Adds the error handler and auth middleware, then maps every endpoint, OpenAPI and <c>/docs</c>.</summary>
+    public static WebApplication MapGuardGateway(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<GuardAuthMiddleware>();
+
+        app.MapHealthApi();
+        app.MapTenantsApi();
+        app.MapPolicyApi();
+        app.MapClassifyApi();
+        app.MapConversationsApi();
+        app.MapModerationsApi();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("GuardCluster API"));
+        return app;
+    }
+}

@@ -1,0 +1,52 @@
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace GuardCluster.Gateway.Extensions;
+
+/// <summary>
+/// Cluster membership for the standalone gateway, read from the silos' <c>Cluster</c> section so one
+/// configuration serves both: <c>Cluster:ClusterId</c>/<c>Cluster:ServiceId</c> (default <c>guardcluster</c>),
+/// <c>Cluster:Clustering</c> = <c>Localhost</c> (default; silo gateway port <c>Cluster:GatewayPort</c>, 30000)
+/// or <c>Redis</c> (<c>Cluster:RedisConnectionString</c>). Not the <c>Orleans</c> section: Orleans 10 reads
+/// <c>Orleans:Clustering</c> itself and fails on any value there that lacks its own <c>ProviderType</c> key.
+/// </summary>
+public static class OrleansClientSetup
+{
+    public const string Section = "Cluster";
+    public const string DefaultId = "guardcluster";
+
+    public static void Configure(IClientBuilder client, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var cluster = configuration.GetSection(Section);
+        var clusterId = cluster["ClusterId"] ?? DefaultId;
+        var serviceId = cluster["ServiceId"] ?? DefaultId;
+        var provider = cluster["Clustering"];
+
+        if (string.Equals(provider, "Redis", StringComparison.OrdinalIgnoreCase))
+        {
+            var connection = cluster["RedisConnectionString"];
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                throw new InvalidOperationException("Cluster:Clustering is Redis but Cluster:RedisConnectionString is empty.");
+            }
+
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = clusterId;
+                options.ServiceId = serviceId;
+            });
+            client.UseRedisClustering(options => options.ConfigurationOptions = ConfigurationOptions.Parse(connection));
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(provider) && !string.Equals(provider, "Localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Unknown Cluster:Clustering '{provider}'; use Localhost or Redis.");
+        }
+
+        var gatewayPort = cluster.GetValue<int?>("GatewayPort") ?? 30000;
+        client.UseLocalhostClustering(gatewayPort, serviceId, clusterId);
+    }
+}

@@ -1,0 +1,3 @@
+namespace GuardCluster.Gateway.Models;
+
+public sealed record HealthResponse(string Status, string Reason);

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using GuardCluster.Contracts;
+using GuardCluster.Core;
+using GuardCluster.Core.Conversations;
+using GuardCluster.Core.Policies;
+using GuardCluster.Gateway.Apis;
+using GuardCluster.Gateway.Errors;
+using GuardCluster.Gateway.Moderation;
+using GuardCluster.Gateway.Routing;
+using Microsoft.Extensions.Options;
+
+namespace GuardCluster.Gateway.Tests.Unit;
+
+public sealed class RequestParsingTests
+{
+    private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement;
+
+    [Fact]
+    public void PolicyUpdateReplacesOnlyPresentFields()
+    {
+        var current = TenantPolicy.Initial with { Policy = SafetyPolicy.Default with { ExcludedCodes = ["S2"], Threshold = 0.4 } };
+
+        var onlyThreshold = PolicyUpdate.Apply(Json("""{"threshold":0.7}"""), current);
+        Assert.Equal(0.7, onlyThreshold.Policy.Threshold);
+        Assert.Equal(["S2"], onlyThreshold.Policy.ExcludedCodes);
+        Assert.Equal(13, onlyThreshold.Policy.Categories.Count);
+
+        var cleared = PolicyUpdate.Apply(Json("""{"threshold":null}"""), current);
+        Assert.Null(cleared.Policy.Threshold);
+
+        var replaced = PolicyUpdate.Apply(Json("""{"categories":{"S1":"Violence.","S2":"Spam."}}"""), current);
+        Assert.Equal(["S1", "S2"], replaced.Policy.Categories.Select(c => c.Code));
+        Assert.Empty(replaced.Policy.ExcludedCodes);
+
+        var limits = PolicyUpdate.Apply(Json("""{"limits":{"max_turns":4}}"""), current);
+        Assert.Equal(4, limits.Limits.MaxTurns);
+        Assert.Equal(current.Limits.MaxMessageChars, limits.Limits.MaxMessageChars);
+    }
+
+    [Theory]
+    [InlineData("""{"categories":["S1"]}""", GuardErrorCodes.InvalidType)]
+    [InlineData("""{"categories":{"X1":"x"}}""", GuardErrorCodes.InvalidCategoryCode)]
+    [InlineData("""{"excluded_category_keys":["S99"]}""", GuardErrorCodes.UnknownExcludedCode)]
+    [InlineData("""{"threshold":"high"}""", GuardErrorCodes.InvalidType)]
+    [InlineData("""{"threshold":2}""", GuardErrorCodes.InvalidThreshold)]
+    [InlineData("""{"limits":{"max_turns":1.5}}""", GuardErrorCodes.InvalidType)]
+    [InlineData("""{"limits":{"max_turns":0}}""", "invalid_limit")]
+    public void PolicyUpdateRejectsBadFields(string json, string code)
+    {
+        var error = Assert.Throws<GuardValidationException>(() => PolicyUpdate.Apply(Json(json), TenantPolicy.Initial));
+        Assert.Equal(code, error.Code);
+    }
+
+    [Fact]
+    public void ClassifyUsesTenantPolicyAndLimits()
+    {
+        var tenant = TenantPolicy.Initial with { Limits = new TenantLimits(10, 3, 100) };
+        var input = ClassifyApi.Parse(Json("""{"messages":[{"role":"user","content":"hi"}],"excluded_category_keys":["S13"]}"""), tenant);
+        Assert.Equal(ChatRole.User, input.Conversation.CheckedRole);
+        Assert.False(input.Policy.IsActive("S13"));
+
+        var error = Assert.Throws<GuardValidationException>(() =>
+            ClassifyApi.Parse(Json("""{"messages":[{"role":"user","content":"more than ten chars"}]}"""), tenant));
+        Assert.True(error.IsLimit);
+    }
+
+    [Fact]
+    public void ModerationInputAcceptsStringAndStringArrays()
+    {
+        var one = ModerationInput.Parse(Json("""{"input":"hello","model":"omni-moderation-latest"}"""), 32);
+        Assert.Equal(["hello"], one.Inputs);
+        Assert.Equal("omni-moderation-latest", one.Model);
+
+        var many = ModerationInput.Parse(Json("""{"input":["a","b"]}"""), 32);
+        Assert.Equal(["a", "b"], many.Inputs);
+        Assert.Null(many.Model);
+    }
+
+    [Theory]
+    [InlineData("""{"input":[]}""", 400, "empty_input")]
+    [InlineData("""{"input":[1]}""", 400, "invalid_type")]
+    [InlineData("""{"input":42}""", 400, "invalid_type")]
+    [InlineData("""{"input":[{"type":"image_url","image_url":{"url":"x"}}]}""", 400, "image_not_supported")]
+    [InlineData("""{"input":["a","b","c"]}""", 413, "too_many_inputs")]
+    public void ModerationInputRejectsBadInputs(string json, int status, string code)
+    {
+        var error = Assert.Throws<GatewayProblemException>(() => ModerationInput.Parse(Json(json), 2));
+        Assert.Equal(status, error.Status);
+        Assert.Equal(code, error.Code);
+    }
+
+    [Fact]
+    public void ModerationInputRequiresInput()
+    {
+        var error = Assert.Throws<GuardValidationException>(() => ModerationInput.Parse(Json("""{"model":"m"}"""), 2));
+        Assert.Equal(GuardErrorCodes.MissingField, error.Code);
+    }
+
+    [Fact]
+    public void WorkerKeysCycleThroughTheWholeRange()
+    {
+        var keys = new WorkerKeys(Options.Create(new GatewayOptions { WorkerKeyRange = 8 }));
+        var seen = Enumerable.Range(0, 8).Select(_ => keys.Next()).ToHashSet();
+        Assert.Equal(8, seen.Count);
+        Assert.All(seen, k => Assert.InRange(k, 0, 7));
+    }
+}

@@ -1,0 +1,121 @@
+using System.Reflection;
+using GuardCluster.Contracts;
+using GuardCluster.Contracts.Grains;
+using GuardCluster.Gateway.Tenants;
+using Microsoft.Extensions.Options;
+
+namespace GuardCluster.Gateway.Tests.Unit;
+
+public sealed class TenantDirectoryTests
+{
+    [Fact]
+    public async Task CachesUntilTtlAndReloadsAfter()
+    {
+        var (directory, grain, clock) = Create(ttlSeconds: 5);
+        await directory.GetAsync("acme");
+        await directory.GetAsync("acme");
+        Assert.Equal(1, grain.Calls);
+
+        clock.Advance(TimeSpan.FromSeconds(6));
+        await directory.GetAsync("acme");
+        Assert.Equal(2, grain.Calls);
+    }
+
+    [Fact]
+    public async Task InvalidateForcesTheNextCallToReload()
+    {
+        var (directory, grain, _) = Create(ttlSeconds: 5);
+        Assert.Equal(1, (await directory.GetAsync("acme"))!.Policy.Version);
+        grain.Version = 2;
+        Assert.Equal(1, (await directory.GetAsync("acme"))!.Policy.Version);
+
+        directory.Invalidate("acme");
+        Assert.Equal(2, (await directory.GetAsync("acme"))!.Policy.Version);
+    }
+
+    [Fact]
+    public async Task UnknownTenantsAndFailuresAreNotCached()
+    {
+        var (directory, grain, _) = Create(ttlSeconds: 5);
+        grain.Exists = false;
+        Assert.Null(await directory.GetAsync("acme"));
+        grain.Exists = true;
+        Assert.NotNull(await directory.GetAsync("acme"));
+
+        directory.Invalidate("acme");
+        grain.Fail = true;
+        await Assert.ThrowsAsync<TimeoutException>(() => directory.GetAsync("acme"));
+        grain.Fail = false;
+        Assert.NotNull(await directory.GetAsync("acme"));
+    }
+
+    [Fact]
+    public async Task ZeroTtlAlwaysAsksTheGrain()
+    {
+        var (directory, grain, _) = Create(ttlSeconds: 0);
+        await directory.GetAsync("acme");
+        await directory.GetAsync("acme");
+        Assert.Equal(2, grain.Calls);
+    }
+
+    private static (TenantDirectory Directory, FakeTenantGrain Grain, ManualClock Clock) Create(int ttlSeconds)
+    {
+        var grain = new FakeTenantGrain();
+        var factory = DispatchProxy.Create<IGrainFactory, GrainFactoryProxy>();
+        ((GrainFactoryProxy)(object)factory).Grain = grain;
+        var clock = new ManualClock();
+        var directory = new TenantDirectory(factory, Options.Create(new GatewayOptions { TenantCacheSeconds = ttlSeconds }), clock);
+        return (directory, grain, clock);
+    }
+
+    /// <summary>Answers every GetGrain call with the one fake tenant grain.</summary>
+    public class GrainFactoryProxy : DispatchProxy
+    {
+        public FakeTenantGrain? Grain { get; set; }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod?.Name == nameof(IGrainFactory.GetGrain) ? Grain : throw new NotSupportedException(targetMethod?.Name);
+    }
+
+    public sealed class FakeTenantGrain : ITenantGrain
+    {
+        public int Calls { get; private set; }
+
+        public int Version { get; set; } = 1;
+
+        public bool Exists { get; set; } = true;
+
+        public bool Fail { get; set; }
+
+        public async Task<TenantSnapshot?> GetAsync()
+        {
+            Calls++;
+            await Task.Yield();
+            if (Fail)
+            {
+                throw new TimeoutException("silo gone");
+            }
+
+            return Exists ? new TenantSnapshot("acme", ["00"], TenantPolicy.Initial with { Version = Version }, DateTimeOffset.UnixEpoch) : null;
+        }
+
+        public Task<IssuedKey> CreateAsync() => throw new NotSupportedException();
+
+        public Task<bool> DeleteAsync() => throw new NotSupportedException();
+
+        public Task<IssuedKey> RotateKeyAsync() => throw new NotSupportedException();
+
+        public Task<TenantPolicy> SetPolicyAsync(TenantPolicy policy) => throw new NotSupportedException();
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks = 1_000_000;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+}

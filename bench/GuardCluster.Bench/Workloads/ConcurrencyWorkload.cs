@@ -23,12 +23,19 @@ public sealed class ConcurrencyWorkload : IWorkload
         // header is cached between levels.)
         var checks = SingleChecksWorkload.Checks(o.ConcurrencyRequests, o.Seed + 4);
         var runs = new List<(SystemRun Run, string Extra)>();
+        long? oneCallerDecodeCalls = null;
         foreach (var callers in o.Callers)
         {
             var before = context.Engine.Counters;
             var run = await Runner.ConcurrentAsync(engine, checks, callers, $"{engine.Name}, {callers} caller{(callers == 1 ? "" : "s")}");
             var after = context.Engine.Counters;
-            runs.Add((run, BatchingNote(run, after.DecodeCalls - before.DecodeCalls, after.Tokens - before.Tokens, context.Engine.Options.BatchSize)));
+            var calls = after.DecodeCalls - before.DecodeCalls;
+            if (callers == 1)
+            {
+                oneCallerDecodeCalls = calls;
+            }
+
+            runs.Add((run, BatchingNote(calls, after.Tokens - before.Tokens, oneCallerDecodeCalls)));
         }
 
         var reference = runs[0].Run;
@@ -40,24 +47,22 @@ public sealed class ConcurrencyWorkload : IWorkload
             reference.System,
             rows,
             [
-                "seq/decode ≈ Σ(prefill chunks + answer tokens − 1) ÷ decode calls: the decode calls each request took part in,",
-                "  assuming its prefill was split only at the batch size (the engine counts decode calls and tokens, not sequences)",
+                "seq/decode ≈ decode calls with 1 caller ÷ decode calls at this level: one caller puts exactly one sequence in",
+                "  each call and every level runs the same checks (estimate: the engine counts decode calls and tokens, not sequences)",
             ],
             [new TargetCheck($"throughput at {o.Callers[^1]} callers vs 1 caller", last.ThroughputRatio ?? 0, 1, true, "×")]);
     }
 
-    private static string BatchingNote(SystemRun run, long decodeCalls, long tokens, int batchSize)
+    private static string BatchingNote(long decodeCalls, long tokens, long? oneCallerDecodeCalls)
     {
         if (decodeCalls <= 0)
         {
             return string.Empty;
         }
 
-        // A request is in ceil(prefilled / batch) prefill calls (the last one yields its first answer token) and
-        // in one decode call per further answer token.
-        var participations = run.Results.Sum(r => ((r.PrefilledTokens + batchSize - 1) / batchSize) + Math.Max(0, r.CompletionTokens - 1));
+        var sequences = oneCallerDecodeCalls is { } one ? ((double)one / decodeCalls).ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{decodeCalls} decode calls, {(double)tokens / decodeCalls:0.0} tok/decode, seq/decode ≈ {(double)participations / decodeCalls:0.00}");
+            $"{decodeCalls} decode calls, {(double)tokens / decodeCalls:0.0} tok/decode, seq/decode ≈ {sequences}");
     }
 }

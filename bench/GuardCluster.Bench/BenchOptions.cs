@@ -48,6 +48,9 @@ public sealed record BenchOptions
 
     public bool Help { get; init; }
 
+    /// <summary>Only find or build the model (tokenizer download, synthetic model), then exit.</summary>
+    public bool Prepare { get; init; }
+
     /// <summary>llama.cpp threads actually used (0 = all cores, as the engine does).</summary>
     public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
 
@@ -75,6 +78,7 @@ public sealed record BenchOptions
           --quick                 demo model, small counts, under a minute (all workloads)
           --model PATH            GGUF to benchmark (default: synthetic Llama-Guard-3-1B shape, built in the cache)
           --demo                  full-size counts on the demo model
+          --prepare               only fetch the tokenizer and build the synthetic model, then exit
           --threads N             llama.cpp threads (default: all cores; 1 with --quick)
           --ctx N                 KV cells per context (default 8192)
           --no-flash-attention    turn flash attention off (engine and baselines)
@@ -107,6 +111,7 @@ public sealed record BenchOptions
                 "--help" or "-h" => o with { Help = true },
                 "--model" => o with { ModelPath = Next() },
                 "--demo" => o with { Demo = true },
+                "--prepare" => o with { Prepare = true },
                 "--threads" => o with { Threads = Int() },
                 "--ctx" => o with { ContextSize = Int() },
                 "--no-flash-attention" => o with { FlashAttention = false },

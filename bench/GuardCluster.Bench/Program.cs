@@ -33,6 +33,12 @@ try
     // llama.cpp must be configured before the first native call (the baseline weights may load first).
     NativeBackend.EnsureConfigured(null);
     var model = ModelLocator.Resolve(options, output);
+    if (options.Prepare)
+    {
+        output.WriteLine($"model ready: {model.Path}");
+        return 0;
+    }
+
     var machine = MachineInfo.Collect(options, model.Description, model.Path, args);
     output.WriteLine("GuardCluster benchmark" + (options.Quick ? " (--quick: demo model, small counts)" : string.Empty));
     machine.Write(output);

@@ -40,6 +40,9 @@ public sealed class BenchContext(BenchOptions options, BenchModel model, LlamaGu
         ContextSize = options.ContextSize,
         Threads = options.EffectiveThreads,
         FlashAttention = options.FlashAttention,
+        FastVerdict = options.FastVerdict,
+        PrefixCache = options.PrefixCache,
+        SessionCache = options.SessionCache,
 
         // Enough slots for the largest caller count, so workload 4 measures batching rather than queueing.
         MaxSequences = Math.Max(8, options.Callers.Max()),

@@ -46,6 +46,13 @@ public sealed record BenchOptions
 
     public bool FlashAttention { get; init; } = true;
 
+    /// <summary>Engine feature switches, for ablations (each defaults to the engine's default: on).</summary>
+    public bool FastVerdict { get; init; } = true;
+
+    public bool PrefixCache { get; init; } = true;
+
+    public bool SessionCache { get; init; } = true;
+
     public bool Help { get; init; }
 
     /// <summary>Only find or build the model (tokenizer download, synthetic model), then exit.</summary>
@@ -82,6 +89,9 @@ public sealed record BenchOptions
           --threads N             llama.cpp threads (default: all cores; 1 with --quick)
           --ctx N                 KV cells per context (default 8192)
           --no-flash-attention    turn flash attention off (engine and baselines)
+          --no-fast-verdict       engine: decode the leading "\n\n" and the final <|eot_id|> (plain greedy)
+          --no-prefix-cache       engine: no shared policy-header KV
+          --no-session-cache      engine: no per-conversation KV branches
           --single N              workload 1: single checks (default 50)
           --conversations N       workload 2: conversations for GuardCluster (default 2)
           --baseline-conversations N  workload 2: conversations the slow baselines replay (default 1)
@@ -115,6 +125,9 @@ public sealed record BenchOptions
                 "--threads" => o with { Threads = Int() },
                 "--ctx" => o with { ContextSize = Int() },
                 "--no-flash-attention" => o with { FlashAttention = false },
+                "--no-fast-verdict" => o with { FastVerdict = false },
+                "--no-prefix-cache" => o with { PrefixCache = false },
+                "--no-session-cache" => o with { SessionCache = false },
                 "--single" => o with { Single = Int() },
                 "--conversations" => o with { Conversations = Int() },
                 "--baseline-conversations" => o with { BaselineConversations = Int() },

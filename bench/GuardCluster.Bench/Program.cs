@@ -74,6 +74,13 @@ try
         }
     }
 
+    if (model.IsSynthetic && reports.Any(r => r.Rows.Any(row => row.Verdicts.StartsWith("DIFF", StringComparison.Ordinal))))
+    {
+        output.WriteLine();
+        output.WriteLine("note: DIFF on the random-weight model is expected: the engine's fast verdict path feeds \"\\n\\n\" instead of");
+        output.WriteLine("      decoding it, and random weights do not pick it greedily. Verdict text is checked on the demo/real model.");
+    }
+
     if (options.JsonPath is { } json)
     {
         JsonReport.Write(json, machine, reports);

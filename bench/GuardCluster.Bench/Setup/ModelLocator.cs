@@ -50,7 +50,7 @@ public static class ModelLocator
         const string description = "synthetic Llama-Guard-3-1B shape (random Q8_0 weights, real Llama 3 vocabulary)";
         if (File.Exists(path))
         {
-            return new BenchModel(path, description, IsDemo: false);
+            return new BenchModel(path, description, IsDemo: false, IsSynthetic: true);
         }
 
         var tokenizer = Llama3Tokenizer.EnsureCached(dir, log);
@@ -68,6 +68,6 @@ public static class ModelLocator
         }
 
         log.WriteLine($"generated in {watch.Elapsed.TotalSeconds:F1} s");
-        return new BenchModel(path, description, IsDemo: false);
+        return new BenchModel(path, description, IsDemo: false, IsSynthetic: true);
     }
 }

@@ -30,8 +30,11 @@ public sealed class GreedyRunner : IDisposable
 
     public void Dispose() => Context.Dispose();
 
-    /// <summary>Feeds <paramref name="tokens"/>[<paramref name="from"/>..] at their positions and decodes the answer; returns its text.</summary>
-    public string Run(int[] tokens, int from)
+    /// <summary>
+    /// Feeds <paramref name="tokens"/>[<paramref name="from"/>..] at their positions and decodes the answer; returns its
+    /// text (without the end token) and the tokens generated (with it, as the engine counts them).
+    /// </summary>
+    public (string Text, int Generated) Run(int[] tokens, int from)
     {
         var handle = Context.NativeHandle;
         var logitsIndex = 0;
@@ -54,7 +57,7 @@ public sealed class GreedyRunner : IDisposable
             var next = ArgMax(handle.GetLogitsIth(logitsIndex));
             if (next.IsEndOfGeneration(_weights.Vocab))
             {
-                break;
+                return (string.Concat(pieces), n + 1);
             }
 
             pieces.Add(Tokenizer.Piece((int)next));
@@ -68,7 +71,7 @@ public sealed class GreedyRunner : IDisposable
             Decode(handle);
         }
 
-        return string.Concat(pieces);
+        return (string.Concat(pieces), pieces.Count);
     }
 
     private void Decode(SafeLLamaContextHandle handle)

@@ -20,6 +20,8 @@ public sealed record SystemRun(string System, IReadOnlyList<CheckResult> Results
 
     public double PrefilledPerRequest => Count == 0 ? 0 : Results.Average(r => r.PrefilledTokens);
 
+    public double AnswerPerRequest => Count == 0 ? 0 : Results.Average(r => r.CompletionTokens);
+
     public double PromptPerRequest => Count == 0 ? 0 : Results.Average(r => r.PromptTokens);
 
     public SystemRun Take(int count, string? name = null) => new(name ?? System, [.. Results.Take(count)]);

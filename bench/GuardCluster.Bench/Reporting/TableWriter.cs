@@ -6,7 +6,7 @@ namespace GuardCluster.Bench.Reporting;
 public static class TableWriter
 {
     private static readonly string[] Headers =
-        ["system", "reqs", "p50 ms", "p95 ms", "req/s", "prompt tok", "prefilled tok", "×thru", "×p50", "verdicts", "notes"];
+        ["system", "reqs", "p50 ms", "p95 ms", "req/s", "prompt tok", "prefilled tok", "answer tok", "×thru", "×p50", "verdicts", "notes"];
 
     public static void Write(TextWriter output, WorkloadReport report)
     {
@@ -42,6 +42,7 @@ public static class TableWriter
         F(r.RequestsPerSecond, r.RequestsPerSecond < 10 ? "0.000" : "0.0"),
         F(r.PromptTokensPerRequest, "0.0"),
         F(r.PrefilledTokensPerRequest, "0.0"),
+        F(r.AnswerTokensPerRequest, "0.0"),
         r.ThroughputRatio is { } t ? F(t, "0.00") + "×" : "-",
         r.MedianRatio is { } m ? F(m, "0.00") + "×" : "-",
         r.Verdicts,

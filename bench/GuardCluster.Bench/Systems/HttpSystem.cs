@@ -41,6 +41,7 @@ public sealed class HttpSystem(HttpClient client, string apiKey) : IGuardSystem
         var prompt = usage.GetProperty("prompt_tokens").GetInt32();
         var cached = usage.TryGetProperty("cached_tokens", out var c) ? c.GetInt32() : 0;
         var overridden = root.TryGetProperty("warnings", out var w) && w.EnumerateArray().Any(x => x.GetString() == "threshold_override");
-        return new CheckResult(ms, prompt, prompt - cached, root.GetProperty("raw_output").GetString() ?? string.Empty, overridden);
+        var completion = usage.TryGetProperty("completion_tokens", out var a) ? a.GetInt32() : 0;
+        return new CheckResult(ms, prompt, prompt - cached, root.GetProperty("raw_output").GetString() ?? string.Empty, overridden, completion);
     }
 }

@@ -41,6 +41,7 @@ public sealed class BenchContext(BenchOptions options, BenchModel model, LlamaGu
         Threads = options.EffectiveThreads,
         FlashAttention = options.FlashAttention,
         FastVerdict = options.FastVerdict,
+        MaxNewTokens = options.MaxNewTokens,
         PrefixCache = options.PrefixCache,
         SessionCache = options.SessionCache,
 

@@ -21,7 +21,7 @@ public sealed record BenchOptions
 
     public int Single { get; init; } = 50;
 
-    public int Conversations { get; init; } = 2;
+    public int Conversations { get; init; } = 1;
 
     /// <summary>Conversations the slow baselines replay (a subset of the engine's, same seeds).</summary>
     public int BaselineConversations { get; init; } = 1;
@@ -29,10 +29,10 @@ public sealed record BenchOptions
     public int Turns { get; init; } = 20;
 
     /// <summary>Checks in the mixed-tenant workload (round-robin over the 4 tenants).</summary>
-    public int Mixed { get; init; } = 24;
+    public int Mixed { get; init; } = 12;
 
     /// <summary>Requests per concurrency level.</summary>
-    public int ConcurrencyRequests { get; init; } = 48;
+    public int ConcurrencyRequests { get; init; } = 24;
 
     public IReadOnlyList<int> Callers { get; init; } = [1, 4, 16];
 
@@ -48,6 +48,12 @@ public sealed record BenchOptions
 
     /// <summary>Engine feature switches, for ablations (each defaults to the engine's default: on).</summary>
     public bool FastVerdict { get; init; } = true;
+
+    /// <summary>
+    /// Answer cap for the engine and the baselines alike (the model card's <c>max_new_tokens=20</c>). The random-weight
+    /// model never writes <c>&lt;|eot_id|&gt;</c>, so every check runs to the cap; 4–6 mimics the real model's answers.
+    /// </summary>
+    public int MaxNewTokens { get; init; } = 20;
 
     public bool PrefixCache { get; init; } = true;
 
@@ -93,11 +99,12 @@ public sealed record BenchOptions
           --no-prefix-cache       engine: no shared policy-header KV
           --no-session-cache      engine: no per-conversation KV branches
           --single N              workload 1: single checks (default 50)
-          --conversations N       workload 2: conversations for GuardCluster (default 2)
+          --max-new-tokens N      answer cap, engine and baselines alike (default 20, as the model card)
+          --conversations N       workload 2: conversations for GuardCluster (default 1)
           --baseline-conversations N  workload 2: conversations the slow baselines replay (default 1)
           --turns N               workload 2: turns per conversation (default 20)
-          --mixed N               workload 3: checks over 4 tenants (default 24)
-          --concurrency-requests N  workload 4: requests per caller count (default 48)
+          --mixed N               workload 3: checks over 4 tenants (default 12)
+          --concurrency-requests N  workload 4: requests per caller count (default 24)
           --callers a,b,c         workload 4: caller counts (default 1,4,16)
           --http N                workload 5: requests per path (default 200)
           --seed N                text generator seed (default 42)
@@ -126,6 +133,7 @@ public sealed record BenchOptions
                 "--ctx" => o with { ContextSize = Int() },
                 "--no-flash-attention" => o with { FlashAttention = false },
                 "--no-fast-verdict" => o with { FastVerdict = false },
+                "--max-new-tokens" => o with { MaxNewTokens = Int() },
                 "--no-prefix-cache" => o with { PrefixCache = false },
                 "--no-session-cache" => o with { SessionCache = false },
                 "--single" => o with { Single = Int() },
@@ -146,6 +154,11 @@ public sealed record BenchOptions
         if (o.Quick && o.ModelPath is not null)
         {
             throw new ArgumentException("--quick always uses the demo model; drop --model");
+        }
+
+        if (o.MaxNewTokens < 2)
+        {
+            throw new ArgumentException("--max-new-tokens must be at least 2");
         }
 
         return o with { BaselineConversations = Math.Min(o.BaselineConversations, o.Conversations) };

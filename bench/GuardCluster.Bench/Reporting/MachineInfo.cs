@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace GuardCluster.Bench.Reporting;
 
 /// <summary>Where and how the numbers were measured; printed first so a pasted result is self-describing.</summary>
-public sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtime, int Threads, bool FlashAttention, int ContextSize, string Model, string ModelPath, string CommandLine, string LoadAverage)
+public sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtime, int Threads, bool FlashAttention, int ContextSize, string Model, string ModelPath, string CommandLine, string LoadAverage, string Engine)
 {
     public static MachineInfo Collect(BenchOptions options, string model, string modelPath, IReadOnlyList<string> args) => new(
         CpuName(),
@@ -16,16 +16,20 @@ public sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtim
         model,
         modelPath,
         "dotnet run -c Release --project bench/GuardCluster.Bench --" + string.Concat(args.Select(a => " " + (a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a))),
-        LoadAverageNow());
+        LoadAverageNow(),
+        $"fast verdict {OnOff(options.FastVerdict)}, prefix cache {OnOff(options.PrefixCache)}, session cache {OnOff(options.SessionCache)}, answer cap {options.MaxNewTokens} tokens");
 
     public void Write(TextWriter output)
     {
         output.WriteLine($"machine : {Cpu}, {Cores} cores, {Os}, {Runtime}, load average {LoadAverage} at start");
-        output.WriteLine($"llama   : {Threads} threads, flash attention {(FlashAttention ? "on" : "off")}, {ContextSize} KV cells, CPU backend");
+        output.WriteLine($"llama   : {Threads} thread{(Threads == 1 ? "" : "s")}, flash attention {(FlashAttention ? "on" : "off")}, {ContextSize} KV cells, CPU backend");
+        output.WriteLine($"engine  : {Engine}");
         output.WriteLine($"model   : {Model}");
         output.WriteLine($"          {ModelPath}");
         output.WriteLine($"command : {CommandLine}");
     }
+
+    private static string OnOff(bool on) => on ? "on" : "off";
 
     /// <summary>Other work on the machine skews every number; the 1/5/15-minute load shows how busy it was.</summary>
     private static string LoadAverageNow()

@@ -56,6 +56,9 @@ public sealed record EngineOptions
     /// <summary>KV cells the cache may hold; 0 means half the context.</summary>
     public int CacheCells { get; init; }
 
+    /// <summary>A conversation branch unused this long is saved to host memory, freeing its KV cells (zero: only under pressure).</summary>
+    public TimeSpan SpillAfterIdle { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Host memory for spilled conversation branches.</summary>
     public long SpillBudgetBytes { get; init; } = 512L * 1024 * 1024;
 
@@ -73,7 +76,8 @@ public sealed record EngineOptions
         SpillToHost,
         MaxCachedSequences,
         CacheCells > 0 ? CacheCells : ContextSize / 2,
-        SpillBudgetBytes);
+        SpillBudgetBytes,
+        SpillAfterIdle);
 
     internal int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
 

@@ -152,6 +152,11 @@ public sealed class LlamaGuardEngine : IGuardEngine
         var parsed = VerdictParser.Parse(raw, policy);
 
         var warnings = new List<string>(prompt.Warnings);
+        if (parsed.Outcome == VerdictOutcome.Indeterminate)
+        {
+            warnings.Add(ParsedVerdict.IndeterminateWarning);
+        }
+
         if (parsed.UnknownCodes.Count > 0)
         {
             warnings.Add("unknown_category_code");

@@ -9,7 +9,22 @@ namespace GuardCluster.Gateway;
 /// </summary>
 public static class GatewayProgram
 {
-    public static async Task Main(string[] args)
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            await RunAsync(args);
+            return 0;
+        }
+        catch (Exception error) when (error is InvalidOperationException or FormatException or ArgumentException)
+        {
+            // Configuration mistakes get one clear line, not a stack trace.
+            await Console.Error.WriteLineAsync($"error: {error.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task RunAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.UseOrleansClient(client => OrleansClientSetup.Configure(client, builder.Configuration));

@@ -30,6 +30,7 @@ public sealed class TenantGrain(
             KeyHashes = [ApiKeys.Hash(key)],
             Policy = TenantPolicy.Initial,
             CreatedAt = DateTimeOffset.UtcNow,
+            Incarnation = Guid.NewGuid().ToString("N"),
         };
         await state.WriteStateAsync();
         return new IssuedKey(TenantId, key);
@@ -37,7 +38,7 @@ public sealed class TenantGrain(
 
     public Task<TenantSnapshot?> GetAsync() => Task.FromResult(
         state.State.Exists
-            ? new TenantSnapshot(TenantId, [.. state.State.KeyHashes], state.State.Policy, state.State.CreatedAt)
+            ? new TenantSnapshot(TenantId, [.. state.State.KeyHashes], state.State.Policy, state.State.CreatedAt, state.State.Incarnation)
             : null);
 
     public async Task<bool> DeleteAsync()

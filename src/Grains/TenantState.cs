@@ -17,4 +17,8 @@ public sealed class TenantState
 
     [Id(3)]
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>New at every creation: scopes the tenant's conversations (see <see cref="Contracts.TenantSnapshot.ConversationScope"/>).</summary>
+    [Id(4)]
+    public string Incarnation { get; set; } = string.Empty;
 }

@@ -6,9 +6,9 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (InvalidOperationException error)
+catch (Exception error)
 {
-    // Configuration mistakes get one clear line, not a stack trace.
+    // Configuration and model-file mistakes get one clear line, not a stack trace.
     await Console.Error.WriteLineAsync($"error: {error.Message}");
     return 1;
 }

@@ -82,6 +82,34 @@ public sealed class KvCacheCorrectnessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Idle_branches_are_spilled_to_host_memory_and_restored_on_the_next_turn()
+    {
+        await using var engine = await LlamaGuardEngine.LoadAsync(new EngineOptions
+        {
+            ModelPath = DemoModel.EnsureCached(),
+            ContextSize = 8192,
+            Threads = 1,
+            SpillAfterIdle = TimeSpan.FromMilliseconds(50),
+        });
+        var first = new Conversation([ChatMessage.User(UserLines[0])]);
+        var third = new Conversation([ChatMessage.User(UserLines[0]), ChatMessage.Assistant(AssistantLines[0]), ChatMessage.User(UserLines[2])]);
+
+        await engine.ClassifyAsync(new GuardRequest(first, SafetyPolicy.Default, SessionKey: "idle"));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (engine.CacheStatistics.Spills == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var verdict = await engine.ClassifyAsync(new GuardRequest(third, SafetyPolicy.Default, SessionKey: "idle"));
+
+        Assert.True(engine.CacheStatistics.Spills > 0, "the idle branch was not spilled");
+        Assert.True(engine.CacheStatistics.Restores > 0, "the spilled branch was not restored");
+        Assert.True(verdict.Usage.CachedTokens > 0);
+        Assert.Equal(VerdictOutcome.Unsafe, verdict.Outcome); // "kill" in the third message
+    }
+
+    [Fact]
     public async Task Random_weight_model_probabilities_match_cold_evaluation()
     {
         await using var cached = await Load(_tinyModelPath);

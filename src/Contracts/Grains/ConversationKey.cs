@@ -3,7 +3,8 @@ namespace GuardCluster.Contracts.Grains;
 /// <summary>Tenant-scoped conversation keys: two tenants may use the same conversation id and never meet.</summary>
 public static class ConversationKey
 {
-    public static string For(string tenantId, string conversationId) => $"{tenantId}/{conversationId}";
+    /// <param name="tenantScope">The tenant's <see cref="TenantSnapshot.ConversationScope"/> (tenant id plus incarnation).</param>
+    public static string For(string tenantScope, string conversationId) => $"{tenantScope}/{conversationId}";
 
     public static (string TenantId, string ConversationId) Parse(string key)
     {

@@ -25,8 +25,8 @@ public static class NativeBackend
             _logger = loggerFactory?.CreateLogger("llama.cpp");
             if (!NativeLibraryConfig.LLama.LibraryHasLoaded)
             {
-                // The CUDA backend package is referenced only with -p:GuardBackend=Cuda12; auto-fallback keeps
-                // a CPU build working if both are present.
+                // Exactly one backend package is referenced (CPU, or CUDA 12 with -p:GuardBackend=Cuda12); auto-fallback
+                // lets llama.cpp pick a lower CPU instruction set (avx2 → avx → noavx) on older processors.
                 NativeLibraryConfig.All.WithAutoFallback(true).WithLogCallback(OnNativeLog);
             }
 

@@ -23,6 +23,9 @@ internal sealed class CachedSequence(string key, bool isPrefix)
 
     public long LastUsed { get; set; }
 
+    /// <summary>Stopwatch timestamp of the last use, for idle spilling.</summary>
+    public long LastUsedAt { get; set; }
+
     /// <summary>Borrowed by a running job: must not be evicted or changed by anyone else.</summary>
     public bool InUse { get; set; }
 

@@ -90,6 +90,11 @@ internal sealed partial class InferenceScheduler : IDisposable
                 DropCancelled();
                 if (_active.Count == 0)
                 {
+                    _cache.SpillIdle();
+                }
+
+                if (_active.Count == 0)
+                {
                     WaitForWork();
                     continue;
                 }
@@ -97,9 +102,9 @@ internal sealed partial class InferenceScheduler : IDisposable
                 Step(batch);
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (Exception) when (_stopping.IsCancellationRequested)
         {
-            // Shutting down.
+            // Shutting down (a cancelled wait surfaces as OperationCanceledException or AggregateException).
         }
         catch (Exception ex)
         {
@@ -134,7 +139,8 @@ internal sealed partial class InferenceScheduler : IDisposable
             return;
         }
 
-        _queue.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult();
+        // Wake up at least once a second so idle conversation branches get spilled while nothing else runs.
+        _queue.Reader.WaitToReadAsync(_stopping.Token).AsTask().Wait(TimeSpan.FromSeconds(1), _stopping.Token);
     }
 
     /// <summary>Moves queued jobs into sequences while their KV reservation fits; order is kept.</summary>

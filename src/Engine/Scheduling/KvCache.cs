@@ -177,6 +177,25 @@ internal sealed class KvCache : IDisposable
         return cells <= 0;
     }
 
+    /// <summary>Saves conversation branches idle for longer than the configured time to host memory.</summary>
+    public void SpillIdle()
+    {
+        if (!_options.Spill || _options.SpillAfterIdle <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        foreach (var entry in _entries.Values.ToArray())
+        {
+            if (!entry.IsPrefix && entry.IsResident && !entry.InUse
+                && System.Diagnostics.Stopwatch.GetElapsedTime(entry.LastUsedAt, now) > _options.SpillAfterIdle)
+            {
+                Evict(entry);
+            }
+        }
+    }
+
     public void Dispose()
     {
         foreach (var entry in _entries.Values)
@@ -306,7 +325,11 @@ internal sealed class KvCache : IDisposable
         entry.SequenceId = -1;
     }
 
-    private void Touch(CachedSequence entry) => entry.LastUsed = ++_clock;
+    private void Touch(CachedSequence entry)
+    {
+        entry.LastUsed = ++_clock;
+        entry.LastUsedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
 
     private static int CommonPrefix(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {

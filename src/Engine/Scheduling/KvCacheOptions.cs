@@ -6,4 +6,5 @@ internal sealed record KvCacheOptions(
     bool Spill,
     int MaxResidentEntries,
     int MaxResidentCells,
-    long SpillBudgetBytes);
+    long SpillBudgetBytes,
+    TimeSpan SpillAfterIdle);

@@ -79,7 +79,7 @@ public static class ConversationsApi
     }
 
     private static IConversationGrain Grain(IGrainFactory grains, TenantCaller tenant, string id) =>
-        grains.GetGrain<IConversationGrain>(ConversationKey.For(tenant.Id, id));
+        grains.GetGrain<IConversationGrain>(ConversationKey.For(tenant.Snapshot.ConversationScope, id));
 
     private static void RequireConversationId(string id)
     {

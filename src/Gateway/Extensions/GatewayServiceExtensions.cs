@@ -20,6 +20,14 @@ public static class GatewayServiceExtensions
     public static IServiceCollection AddGuardGateway(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var adminKey = configuration[AdminKey.ConfigKey];
+        if (string.IsNullOrWhiteSpace(adminKey) || adminKey.Length < 16)
+        {
+            // No silent "admin API closed" mode: an operator who forgot the key finds out at start-up.
+            throw new InvalidOperationException(
+                "Guard:AdminKey (environment Guard__AdminKey) must be set to at least 16 characters.");
+        }
+
         var section = configuration.GetSection(GatewayOptions.Section);
         services.Configure<GatewayOptions>(section);
         var maxBody = section.GetValue<long?>(nameof(GatewayOptions.MaxBodyBytes)) ?? new GatewayOptions().MaxBodyBytes;

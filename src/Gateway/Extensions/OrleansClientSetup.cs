@@ -6,7 +6,8 @@ namespace GuardCluster.Gateway.Extensions;
 /// <summary>
 /// Cluster membership for the standalone gateway, read from the silos' <c>Cluster</c> section so one
 /// configuration serves both: <c>Cluster:ClusterId</c>/<c>Cluster:ServiceId</c> (default <c>guardcluster</c>),
-/// <c>Cluster:Clustering</c> = <c>Localhost</c> (default; silo gateway port <c>Cluster:GatewayPort</c>, 30000)
+/// <c>Cluster:Clustering</c> = <c>Localhost</c> (default; silo gateway ports <c>Cluster:GatewayPorts</c>, e.g.
+/// <c>30000,30001,30002</c>, else <c>Cluster:GatewayPort</c>, 30000)
 /// or <c>Redis</c> (<c>Cluster:RedisConnectionString</c>). Not the <c>Orleans</c> section: Orleans 10 reads
 /// <c>Orleans:Clustering</c> itself and fails on any value there that lacks its own <c>ProviderType</c> key.
 /// </summary>
@@ -46,7 +47,16 @@ public static class OrleansClientSetup
             throw new InvalidOperationException($"Unknown Cluster:Clustering '{provider}'; use Localhost or Redis.");
         }
 
-        var gatewayPort = cluster.GetValue<int?>("GatewayPort") ?? 30000;
-        client.UseLocalhostClustering(gatewayPort, serviceId, clusterId);
+        // Several silos on one machine: list every silo's gateway port so calls with varying worker keys spread over them.
+        var ports = (cluster["GatewayPorts"] ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
+        if (ports.Length == 0)
+        {
+            ports = [cluster.GetValue<int?>("GatewayPort") ?? 30000];
+        }
+
+        client.UseLocalhostClustering(ports, serviceId, clusterId);
     }
 }

@@ -26,7 +26,12 @@ public static class GuardSilo
     {
         ArgumentNullException.ThrowIfNull(args);
         var demo = args.Contains("--demo", StringComparer.Ordinal);
-        var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+        // Content root = the app's folder, so appsettings.json is found whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args.Where(a => a != "--demo").ToArray(),
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         if (demo)
         {
             builder.Configuration.AddInMemoryCollection([new("Guard:Demo", "true")]);
@@ -63,7 +68,8 @@ public static class GuardSilo
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
         app.MapGuardGateway();
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.UseDashboardAuthentication();
+        app.MapOrleansDashboard(routePrefix: DashboardAuthentication.Prefix);
         return app;
     }
 
@@ -114,8 +120,9 @@ public static class GuardSilo
             var connection = orleans.RedisConnectionString
                 ?? throw new InvalidOperationException("Cluster:RedisConnectionString is required for Redis clustering.");
             silo.UseRedisClustering(connection);
-            var address = orleans.AdvertisedIp is { } ip ? IPAddress.Parse(ip) : null;
-            silo.ConfigureEndpoints(address ?? IPAddress.Loopback, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: address is null);
+            // Other machines must reach this silo: advertise a real interface address, never loopback.
+            var address = orleans.AdvertisedIp is { } ip ? IPAddress.Parse(ip) : FirstNonLoopbackAddress();
+            silo.ConfigureEndpoints(address, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
         }
         else if (string.Equals(orleans.Clustering, "Localhost", StringComparison.OrdinalIgnoreCase))
         {
@@ -127,6 +134,14 @@ public static class GuardSilo
             throw new InvalidOperationException($"Unknown Cluster:Clustering '{orleans.Clustering}' (use Localhost or Redis).");
         }
     }
+
+    private static IPAddress FirstNonLoopbackAddress() =>
+        System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+        ?? throw new InvalidOperationException("No non-loopback IPv4 address found; set Cluster:AdvertisedIp.");
 
     /// <summary>Registers the grain storage that holds tenants and conversations.</summary>
     public static ISiloBuilder AddGuardStorage(this ISiloBuilder silo, GuardSiloOptions.StorageSettings storage)

@@ -39,6 +39,26 @@ public sealed class GuardSiloOptions
 
         public int QueueCapacity { get; set; } = 256;
 
+        public int MaxNewTokens { get; set; } = 20;
+
+        public bool PrefixCache { get; set; } = true;
+
+        public bool SessionCache { get; set; } = true;
+
+        public bool SpillToHost { get; set; } = true;
+
+        public int MaxCachedSequences { get; set; } = 64;
+
+        /// <summary>KV cells the cache may hold; 0 = half the context.</summary>
+        public int CacheCells { get; set; }
+
+        public long SpillBudgetBytes { get; set; } = 512L * 1024 * 1024;
+
+        /// <summary>Seconds after which an idle conversation branch is saved to host memory (0 = only under pressure).</summary>
+        public int SpillAfterIdleSeconds { get; set; } = 30;
+
+        public bool FastVerdict { get; set; } = true;
+
         public EngineOptions ToEngineOptions(string path) => new()
         {
             ModelPath = path,
@@ -51,6 +71,15 @@ public sealed class GuardSiloOptions
             FlashAttention = FlashAttention,
             MaxSequences = MaxSequences,
             QueueCapacity = QueueCapacity,
+            MaxNewTokens = MaxNewTokens,
+            PrefixCache = PrefixCache,
+            SessionCache = SessionCache,
+            SpillToHost = SpillToHost,
+            MaxCachedSequences = MaxCachedSequences,
+            CacheCells = CacheCells,
+            SpillBudgetBytes = SpillBudgetBytes,
+            SpillAfterIdle = TimeSpan.FromSeconds(SpillAfterIdleSeconds),
+            FastVerdict = FastVerdict,
         };
     }
 

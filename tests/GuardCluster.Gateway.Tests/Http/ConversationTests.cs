@@ -84,4 +84,27 @@ public sealed class ConversationTests(GuardApiFixture api)
         using var response = await client.PostJsonAsync("/v1/conversations/c1/messages", body);
         await ApiAssert.ProblemAsync(response, (HttpStatusCode)status, code);
     }
+
+    [Fact]
+    public async Task A_deleted_and_recreated_tenant_does_not_see_the_old_tenants_conversations()
+    {
+        var (id, oldKey) = await api.CreateTenantAsync("reuse");
+        using (var old = api.Client(oldKey))
+        {
+            using var secret = await old.PostAsJsonAsync("/v1/conversations/shared-id/messages", new { role = "user", content = "my private message" });
+            Assert.Equal(HttpStatusCode.OK, secret.StatusCode);
+        }
+
+        using var admin = api.Client(GuardApiFixture.AdminKey);
+        using var deleted = await admin.DeleteAsync($"/v1/tenants/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using var recreated = await admin.PostAsJsonAsync("/v1/tenants", new { id });
+        var newKey = (await ApiAssert.JsonAsync(recreated, HttpStatusCode.Created)).GetProperty("api_key").GetString()!;
+
+        using var fresh = api.Client(newKey);
+        using var history = await fresh.GetAsync("/v1/conversations/shared-id");
+        await ApiAssert.ProblemAsync(history, HttpStatusCode.NotFound, "conversation_not_found");
+        using var first = await fresh.PostAsJsonAsync("/v1/conversations/shared-id/messages", new { role = "user", content = "hello" });
+        Assert.Equal(1, (await ApiAssert.JsonAsync(first, HttpStatusCode.OK)).GetProperty("turn").GetInt32());
+    }
 }

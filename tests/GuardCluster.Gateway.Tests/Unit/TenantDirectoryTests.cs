@@ -96,7 +96,7 @@ public sealed class TenantDirectoryTests
                 throw new TimeoutException("silo gone");
             }
 
-            return Exists ? new TenantSnapshot("acme", ["00"], TenantPolicy.Initial with { Version = Version }, DateTimeOffset.UnixEpoch) : null;
+            return Exists ? new TenantSnapshot("acme", ["00"], TenantPolicy.Initial with { Version = Version }, DateTimeOffset.UnixEpoch, "inc-1") : null;
         }
 
         public Task<IssuedKey> CreateAsync() => throw new NotSupportedException();

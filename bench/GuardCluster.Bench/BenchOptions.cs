@@ -76,13 +76,13 @@ public sealed record BenchOptions
 
         // The demo model is too small for threads to help; on a busy 2-core box OpenMP spinning only adds noise.
         Threads = 1,
-        Single = 20,
+        Single = 40,
         Conversations = 2,
         BaselineConversations = 2,
         Turns = 10,
-        Mixed = 16,
-        ConcurrencyRequests = 32,
-        HttpRequests = 100,
+        Mixed = 32,
+        ConcurrencyRequests = 64,
+        HttpRequests = 300,
     };
 
     public const string Usage = """

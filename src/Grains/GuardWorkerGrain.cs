@@ -16,13 +16,13 @@ namespace GuardCluster.Grains;
 [Reentrant]
 public sealed class GuardWorkerGrain(GuardEngineHost engineHost, ILocalSiloDetails silo) : Grain, IGuardWorkerGrain
 {
-    public async Task<WorkerVerdict> ClassifyAsync(GuardRequest request)
+    public async Task<WorkerVerdict> ClassifyAsync(GuardRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var engine = await engineHost.GetEngineAsync();
+        var engine = await engineHost.GetEngineAsync().WaitAsync(cancellationToken);
         try
         {
-            var verdict = await engine.ClassifyAsync(request);
+            var verdict = await engine.ClassifyAsync(request, cancellationToken);
             return new WorkerVerdict(verdict, silo.SiloAddress.ToParsableString());
         }
         catch (GuardValidationException error)

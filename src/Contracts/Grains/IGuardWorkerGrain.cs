@@ -9,6 +9,7 @@ namespace GuardCluster.Contracts.Grains;
 [Alias("gc.IGuardWorkerGrain")]
 public interface IGuardWorkerGrain : IGrainWithIntegerKey
 {
+    /// <summary>Classifies; a cancelled token (e.g. the HTTP client hung up) frees the engine slot early.</summary>
     [Alias("classify")]
-    Task<WorkerVerdict> ClassifyAsync(GuardRequest request);
+    Task<WorkerVerdict> ClassifyAsync(GuardRequest request, CancellationToken cancellationToken = default);
 }

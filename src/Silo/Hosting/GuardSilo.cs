@@ -157,7 +157,13 @@ public static class GuardSilo
             case "REDIS":
                 var connection = storage.RedisConnectionString
                     ?? throw new InvalidOperationException("Guard:Storage:RedisConnectionString is required for Redis storage.");
-                silo.AddRedisGrainStorage(GuardStorage.Name, o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(connection));
+                // Orleans' own binary serializer (as with SQLite): our state holds Core records that JSON would mangle.
+                silo.AddRedisGrainStorage(GuardStorage.Name, options => options.Configure<Serializer>((o, serializer) =>
+                {
+                    o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(connection);
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                    o.DeleteStateOnClear = true;
+                }));
                 break;
             case "MEMORY":
                 silo.AddMemoryGrainStorage(GuardStorage.Name);

@@ -57,7 +57,10 @@ public sealed class ConversationsWorkload : IWorkload
         }
 
         await Runner.WarmUpAsync(context.EngineSystem, warmUp);
+        var stats = context.Engine.CacheStatistics;
+        long hits = stats.BranchHits, misses = stats.BranchMisses, spills = stats.Spills, restores = stats.Restores, drops = stats.Drops;
         var engine = await Runner.SequentialAsync(context.EngineSystem, checks, context.Output);
+        var cacheNote = $"engine KV branches: {stats.BranchHits - hits} hits, {stats.BranchMisses - misses} misses, {stats.Spills - spills} spills, {stats.Restores - restores} restores, {stats.Drops - drops} drops";
         var engineReplayed = engine.Take(replayed.Length, $"{engine.System} (same {o.BaselineConversations} conv.)");
 
         var rows = new List<ReportRow>
@@ -80,6 +83,7 @@ public sealed class ConversationsWorkload : IWorkload
             [
                 string.Create(CultureInfo.InvariantCulture, $"GuardCluster vs single-slot prefix cache: {vsSingleSlot:0.00}× throughput, {singleSlot.Median / engineReplayed.Median:0.00}× median"),
                 string.Create(CultureInfo.InvariantCulture, $"last-turn prompt: {engine.Results[^1].PromptTokens} tokens"),
+                cacheNote,
             ],
             [
                 new TargetCheck($"{o.Turns}-turn conversations vs naive (throughput)", rows[2].ThroughputRatio ?? 0, 4, true, "×"),

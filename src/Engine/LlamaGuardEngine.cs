@@ -50,6 +50,9 @@ public sealed class LlamaGuardEngine : IGuardEngine
     /// <summary>Decode calls and tokens submitted so far (for batching statistics).</summary>
     public (long DecodeCalls, long Tokens) Counters => _scheduler.Counters;
 
+    /// <summary>Sequences summed over all decode calls: ÷ decode calls = how many sequences each call batched.</summary>
+    public long SequencesDecoded => _scheduler.SequencesDecoded;
+
     public static Task<LlamaGuardEngine> LoadAsync(
         EngineOptions options,
         ILoggerFactory? loggerFactory = null,

@@ -23,19 +23,16 @@ public sealed class ConcurrencyWorkload : IWorkload
         // header is cached between levels.)
         var checks = SingleChecksWorkload.Checks(o.ConcurrencyRequests, o.Seed + 4);
         var runs = new List<(SystemRun Run, string Extra)>();
-        long? oneCallerDecodeCalls = null;
         foreach (var callers in o.Callers)
         {
             var before = context.Engine.Counters;
+            var sequencesBefore = context.Engine.SequencesDecoded;
             var run = await Runner.ConcurrentAsync(engine, checks, callers, $"{engine.Name}, {callers} caller{(callers == 1 ? "" : "s")}");
             var after = context.Engine.Counters;
+            var sequences = context.Engine.SequencesDecoded - sequencesBefore;
             var calls = after.DecodeCalls - before.DecodeCalls;
-            if (callers == 1)
-            {
-                oneCallerDecodeCalls = calls;
-            }
 
-            runs.Add((run, BatchingNote(calls, after.Tokens - before.Tokens, oneCallerDecodeCalls)));
+            runs.Add((run, BatchingNote(calls, after.Tokens - before.Tokens, sequences)));
         }
 
         var reference = runs[0].Run;
@@ -47,22 +44,15 @@ public sealed class ConcurrencyWorkload : IWorkload
             reference.System,
             rows,
             [
-                "seq/decode ≈ decode calls with 1 caller ÷ decode calls at this level: one caller puts exactly one sequence in",
-                "  each call and every level runs the same checks (estimate: the engine counts decode calls and tokens, not sequences)",
+                "seq/decode: sequences (prefilling or decoding) carried per llama.cpp decode call, counted by the engine's scheduler",
             ],
             [new TargetCheck($"throughput at {o.Callers[^1]} callers vs 1 caller", last.ThroughputRatio ?? 0, 1, true, "×")]);
     }
 
-    private static string BatchingNote(long decodeCalls, long tokens, long? oneCallerDecodeCalls)
-    {
-        if (decodeCalls <= 0)
-        {
-            return string.Empty;
-        }
-
-        var sequences = oneCallerDecodeCalls is { } one ? ((double)one / decodeCalls).ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"{decodeCalls} decode calls, {(double)tokens / decodeCalls:0.0} tok/decode, seq/decode ≈ {sequences}");
-    }
+    private static string BatchingNote(long decodeCalls, long tokens, long sequences) =>
+        decodeCalls <= 0
+            ? string.Empty
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"{decodeCalls} decode calls, {(double)tokens / decodeCalls:0.0} tok/decode, {(double)sequences / decodeCalls:0.00} seq/decode");
 }

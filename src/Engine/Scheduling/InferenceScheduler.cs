@@ -29,6 +29,7 @@ internal sealed partial class InferenceScheduler : IDisposable
     private int _reservedCells;
     private long _decodeCalls;
     private long _decodedTokens;
+    private long _decodedSequences;
 
     public InferenceScheduler(LLamaContext context, EngineOptions options, ILogger logger)
     {
@@ -48,6 +49,9 @@ internal sealed partial class InferenceScheduler : IDisposable
 
     /// <summary>Decode calls made so far and tokens submitted in them.</summary>
     public (long DecodeCalls, long Tokens) Counters => (Interlocked.Read(ref _decodeCalls), Interlocked.Read(ref _decodedTokens));
+
+    /// <summary>Sequences summed over all decode calls (÷ decode calls = sequences batched per call).</summary>
+    public long SequencesDecoded => Interlocked.Read(ref _decodedSequences);
 
     public KvCacheStatistics CacheStatistics => _cache.Statistics;
 
@@ -200,6 +204,7 @@ internal sealed partial class InferenceScheduler : IDisposable
             cursor = 0;
             if (_cache.FindPrefix(header) is { } prefix)
             {
+                _cache.Statistics.PrefixHits++;
                 _context.NativeHandle.MemorySequenceCopy((LLamaSeqId)prefix.SequenceId, (LLamaSeqId)job.SequenceId, 0, prefix.Tokens.Length);
                 cursor = prefix.Tokens.Length;
             }
@@ -268,6 +273,7 @@ internal sealed partial class InferenceScheduler : IDisposable
         batch.Clear();
         var budget = Math.Max(1, _options.BatchSize);
         var logitOwners = new List<(SequenceJob Job, int Index)>(_active.Count);
+        var sequences = 0;
 
         // Decoding sequences first: one token each keeps their latency flat while prefills queue up.
         foreach (var job in _active)
@@ -277,6 +283,7 @@ internal sealed partial class InferenceScheduler : IDisposable
                 var index = batch.Add(job.Decoder.LastToken, job.NextPosition++, (LLamaSeqId)job.SequenceId, true);
                 logitOwners.Add((job, index));
                 budget--;
+                sequences++;
             }
         }
 
@@ -288,6 +295,7 @@ internal sealed partial class InferenceScheduler : IDisposable
             }
 
             var take = Math.Min(budget, job.PromptTokens.Length - job.PrefillCursor);
+            sequences++;
             for (var i = 0; i < take; i++)
             {
                 var last = job.PrefillCursor + 1 == job.PromptTokens.Length;
@@ -311,6 +319,7 @@ internal sealed partial class InferenceScheduler : IDisposable
 
         Interlocked.Increment(ref _decodeCalls);
         Interlocked.Add(ref _decodedTokens, batch.TokenCount);
+        Interlocked.Add(ref _decodedSequences, sequences);
         if (result != DecodeResult.Ok)
         {
             FailStep(result);

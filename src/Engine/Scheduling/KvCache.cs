@@ -78,6 +78,7 @@ internal sealed class KvCache : IDisposable
         var entry = new CachedSequence(PrefixKey(header), isPrefix: true) { Tokens = header.ToArray(), SequenceId = sequenceId };
         _entries[entry.Key] = entry;
         ResidentCells += entry.Tokens.Length;
+        Statistics.PrefixesStored++;
         Touch(entry);
     }
 

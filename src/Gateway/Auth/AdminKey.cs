@@ -1,6 +1,6 @@
 namespace GuardCluster.Gateway.Auth;
 
-/// <summary>The operator key from <c>Guard:AdminKey</c>. Unset means the admin API is closed (every call 401).</summary>
+/// <summary>The operator key from <c>Guard:AdminKey</c> (required: <c>AddGuardGateway</c> refuses to start without it).</summary>
 public sealed class AdminKey(IConfiguration configuration)
 {
     public const string ConfigKey = "Guard:AdminKey";

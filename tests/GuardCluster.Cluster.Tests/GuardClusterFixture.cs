@@ -40,6 +40,30 @@ public abstract class GuardClusterFixture : IAsyncLifetime
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        await Cluster.WaitForClusterManifestToStabilizeAsync();
+        await WaitUntilClientKnowsGrainTypesAsync();
+    }
+
+    /// <summary>
+    /// In a heterogeneous cluster the client learns which silo hosts which grain type from the cluster manifest,
+    /// which it refreshes on its own schedule; until then resolving a model-bound interface fails.
+    /// </summary>
+    private async Task WaitUntilClientKnowsGrainTypesAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                _ = Client.GetGrain<Contracts.Grains.IGuardWorkerGrain>(0);
+                _ = Client.GetGrain<Contracts.Grains.IConversationGrain>("probe/probe");
+                return;
+            }
+            catch (ArgumentException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     public async Task DisposeAsync()

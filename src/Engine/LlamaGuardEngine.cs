@@ -104,7 +104,8 @@ public sealed class LlamaGuardEngine : IGuardEngine
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var policy = request.Policy;
         var prompt = LlamaGuardPrompt.Render(request.Conversation, policy);
-        var tokenized = _tokenizer.TokenizeWithLayout(prompt);
+        var session = _options.SessionCache ? request.SessionKey : null;
+        var tokenized = _tokenizer.TokenizeWithLayout(prompt, header: _options.PrefixCache, conversation: session is not null);
         var fast = _options.FastVerdict && _verdictTokens.DoubleNewline is not null;
         var tokens = fast ? [.. tokenized.Tokens, _verdictTokens.DoubleNewline!.Value] : tokenized.Tokens;
         var reserved = tokens.Length + _options.MaxNewTokens;
@@ -125,7 +126,7 @@ public sealed class LlamaGuardEngine : IGuardEngine
         {
             HeaderTokens = tokenized.HeaderTokens,
             ConversationTokens = tokenized.ConversationTokens,
-            BranchKey = request.SessionKey is { } session ? $"{session}|{prompt.CheckedRole}" : null,
+            BranchKey = session is null ? null : $"{session}|{prompt.CheckedRole}",
         };
         await _scheduler.SubmitAsync(job).WaitAsync(cancellationToken).ConfigureAwait(false);
         return BuildVerdict(policy, prompt, job);

@@ -22,18 +22,19 @@ public sealed class GuardTokenizer
         _weights = weights;
     }
 
-    public int[] Tokenize(RenderedPrompt prompt) => TokenizeWithLayout(prompt).Tokens;
+    public int[] Tokenize(RenderedPrompt prompt) => TokenizeWithLayout(prompt, header: false, conversation: false).Tokens;
 
     /// <summary>
     /// Tokens plus how many of them form the policy header and the conversation part (see
     /// <see cref="PromptLayout"/>). Boundaries are measured, not assumed: each is the longest common prefix of
     /// the full tokens and the tokens of the text up to that point, so a cached KV prefix is always exact.
+    /// Each boundary costs one more tokenization of the text before it, so callers ask only for what they use.
     /// </summary>
-    public TokenizedPrompt TokenizeWithLayout(RenderedPrompt prompt)
+    public TokenizedPrompt TokenizeWithLayout(RenderedPrompt prompt, bool header = true, bool conversation = true)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         var ids = new List<int>(256);
-        int header = 0, conversation = 0;
+        int headerTokens = 0, conversationTokens = 0;
         for (var i = 0; i < prompt.Pieces.Count; i++)
         {
             var piece = prompt.Pieces[i];
@@ -51,14 +52,14 @@ public sealed class GuardTokenizer
             var tokens = TokenizePlain(piece.Text);
             if (prompt.Layout is { } layout && layout.BodyPiece == i)
             {
-                header = ids.Count + Boundary(tokens, piece.Text, layout.HeaderChars);
-                conversation = ids.Count + Boundary(tokens, piece.Text, layout.ConversationChars);
+                headerTokens = header ? ids.Count + Boundary(tokens, piece.Text, layout.HeaderChars) : 0;
+                conversationTokens = conversation ? ids.Count + Boundary(tokens, piece.Text, layout.ConversationChars) : 0;
             }
 
             ids.AddRange(tokens);
         }
 
-        return new TokenizedPrompt([.. ids], header, conversation);
+        return new TokenizedPrompt([.. ids], headerTokens, conversationTokens);
     }
 
     /// <summary>Tokens of a plain text (special parsing off, no BOS).</summary>

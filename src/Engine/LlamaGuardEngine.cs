@@ -76,7 +76,9 @@ public sealed class LlamaGuardEngine : IGuardEngine
             var contextParams = new ModelParams(options.ModelPath)
             {
                 ContextSize = (uint)options.ContextSize,
-                BatchSize = (uint)options.BatchSize,
+                // llama.cpp sizes its output buffer by the sequence count and asserts it fits in n_batch; the
+                // scheduler's own token budget per step stays options.BatchSize.
+                BatchSize = (uint)Math.Max(options.BatchSize, options.TotalSequences),
                 UBatchSize = (uint)Math.Min(options.UBatchSize, options.BatchSize),
                 SeqMax = (uint)options.TotalSequences,
                 Threads = options.EffectiveThreads,
@@ -198,11 +200,14 @@ public sealed class LlamaGuardEngine : IGuardEngine
 
     private static void ValidateOptions(EngineOptions o)
     {
-        if (o.ContextSize < 256 || o.BatchSize < 1 || o.UBatchSize < 1 || o.MaxSequences < 1 || o.MaxSequences > 256
-            || o.QueueCapacity < 1 || o.MaxNewTokens < 2 || o.Threads < 0 || o.GpuLayers < 0)
+        // llama.cpp aborts the whole process on some bad parameters (GGML_ASSERT), so check them here first.
+        if (o.ContextSize < 256 || o.BatchSize < 1 || o.UBatchSize < 1 || o.MaxSequences < 1 || o.MaxCachedSequences < 0
+            || o.TotalSequences > 256 || o.QueueCapacity < 1 || o.MaxNewTokens < 2 || o.Threads < 0 || o.GpuLayers < 0
+            || o.CacheCells < 0 || o.SpillBudgetBytes < 0)
         {
             throw new ArgumentException(
-                "Invalid engine options: context ≥ 256, batch/ubatch ≥ 1, 1 ≤ sequences ≤ 256, queue ≥ 1, max new tokens ≥ 2, threads ≥ 0, GPU layers ≥ 0.",
+                "Invalid engine options: context ≥ 256, batch/ubatch ≥ 1, sequences ≥ 1 and sequences + cached sequences ≤ 256, "
+                + "queue ≥ 1, max new tokens ≥ 2, threads, GPU layers, cache cells and spill budget ≥ 0.",
                 nameof(o));
         }
     }

@@ -69,4 +69,28 @@ public sealed class ConcurrencyTests(DemoEngineFixture fixture)
         Assert.Contains("ok", outcomes);
         Assert.Contains("overloaded", outcomes);
     }
+
+    [Fact]
+    public async Task A_long_prefill_does_not_hold_back_a_short_request()
+    {
+        await using var engine = await LlamaGuardEngine.LoadAsync(new EngineOptions
+        {
+            ModelPath = fixture.ModelPath,
+            ContextSize = 16384,
+            BatchSize = 64,
+            UBatchSize = 64,
+            MaxSequences = 4,
+            Threads = 1,
+        });
+        await engine.ClassifyAsync(Conversations.User("warm the policy header cache"));
+        var longText = string.Concat(Enumerable.Repeat("a long and harmless sentence about the sea ", 250));
+
+        var longCheck = engine.ClassifyAsync(Conversations.User(longText));
+        var shortCheck = engine.ClassifyAsync(Conversations.User("a short question"));
+        var first = await Task.WhenAny(longCheck, shortCheck);
+
+        // With 64 tokens per step the long prompt needs ~170 steps; the short one gets its share of every step.
+        Assert.Same(shortCheck, first);
+        Assert.Equal(Core.Verdicts.VerdictOutcome.Safe, (await longCheck).Outcome);
+    }
 }

@@ -16,6 +16,9 @@ namespace GuardCluster.Engine.Scheduling;
 /// </summary>
 internal sealed partial class InferenceScheduler : IDisposable
 {
+    // Below this a slice is not worth a sequence's share of a decode call.
+    private const int MinPrefillSlice = 16;
+
     private readonly LLamaContext _context;
     private readonly EngineOptions _options;
     private readonly ILogger _logger;
@@ -273,7 +276,7 @@ internal sealed partial class InferenceScheduler : IDisposable
         batch.Clear();
         var budget = Math.Max(1, _options.BatchSize);
         var logitOwners = new List<(SequenceJob Job, int Index)>(_active.Count);
-        var sequences = 0;
+        var inBatch = new HashSet<SequenceJob>();
 
         // Decoding sequences first: one token each keeps their latency flat while prefills queue up.
         foreach (var job in _active)
@@ -283,31 +286,25 @@ internal sealed partial class InferenceScheduler : IDisposable
                 var index = batch.Add(job.Decoder.LastToken, job.NextPosition++, (LLamaSeqId)job.SequenceId, true);
                 logitOwners.Add((job, index));
                 budget--;
-                sequences++;
+                inBatch.Add(job);
             }
         }
 
-        foreach (var job in _active)
+        // Prefills share what is left: every prefilling sequence gets an equal slice first, so one long prompt
+        // cannot hold back short ones; what the short ones leave over goes to the oldest.
+        var prefilling = _active.Where(j => j.IsPrefilling).ToList();
+        if (prefilling.Count > 0 && budget > 0)
         {
-            if (!job.IsPrefilling || budget == 0)
+            var share = Math.Max(MinPrefillSlice, budget / prefilling.Count);
+            foreach (var job in prefilling)
             {
-                continue;
+                budget -= AddPrefill(batch, job, Math.Min(share, budget), logitOwners, inBatch);
             }
 
-            var take = Math.Min(budget, job.PromptTokens.Length - job.PrefillCursor);
-            sequences++;
-            for (var i = 0; i < take; i++)
+            foreach (var job in prefilling)
             {
-                var last = job.PrefillCursor + 1 == job.PromptTokens.Length;
-                var index = batch.Add(job.PromptTokens[job.PrefillCursor], job.NextPosition++, (LLamaSeqId)job.SequenceId, last);
-                job.PrefillCursor++;
-                if (last)
-                {
-                    logitOwners.Add((job, index));
-                }
+                budget -= AddPrefill(batch, job, budget, logitOwners, inBatch);
             }
-
-            budget -= take;
         }
 
         var result = _context.NativeHandle.Decode(batch);
@@ -319,7 +316,7 @@ internal sealed partial class InferenceScheduler : IDisposable
 
         Interlocked.Increment(ref _decodeCalls);
         Interlocked.Add(ref _decodedTokens, batch.TokenCount);
-        Interlocked.Add(ref _decodedSequences, sequences);
+        Interlocked.Add(ref _decodedSequences, inBatch.Count);
         if (result != DecodeResult.Ok)
         {
             FailStep(result);
@@ -340,6 +337,30 @@ internal sealed partial class InferenceScheduler : IDisposable
                 job.Complete();
             }
         }
+    }
+
+    /// <summary>Adds up to <paramref name="limit"/> of a job's remaining prompt tokens; returns how many.</summary>
+    private static int AddPrefill(LLamaBatch batch, SequenceJob job, int limit, List<(SequenceJob Job, int Index)> logitOwners, HashSet<SequenceJob> inBatch)
+    {
+        var take = Math.Min(limit, job.PromptTokens.Length - job.PrefillCursor);
+        if (take <= 0)
+        {
+            return 0;
+        }
+
+        inBatch.Add(job);
+        for (var i = 0; i < take; i++)
+        {
+            var last = job.PrefillCursor + 1 == job.PromptTokens.Length;
+            var index = batch.Add(job.PromptTokens[job.PrefillCursor], job.NextPosition++, (LLamaSeqId)job.SequenceId, last);
+            job.PrefillCursor++;
+            if (last)
+            {
+                logitOwners.Add((job, index));
+            }
+        }
+
+        return take;
     }
 
     private void FailStep(DecodeResult result)

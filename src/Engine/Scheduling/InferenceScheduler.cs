@@ -16,7 +16,7 @@ namespace GuardCluster.Engine.Scheduling;
 /// </summary>
 internal sealed partial class InferenceScheduler : IDisposable
 {
-    // Below this a slice is not worth a sequence's share of a decode call.
+    // Tokens every prefilling sequence gets per step before the rest is handed out shortest-first.
     private const int MinPrefillSlice = 16;
 
     private readonly LLamaContext _context;
@@ -290,18 +290,19 @@ internal sealed partial class InferenceScheduler : IDisposable
             }
         }
 
-        // Prefills share what is left: every prefilling sequence gets an equal slice first, so one long prompt
-        // cannot hold back short ones; what the short ones leave over goes to the oldest.
+        // Prefills share what is left: every prefilling sequence first gets a small slice (nobody starves), then
+        // the rest goes shortest-remaining-first (oldest first among equals): a short check is not held back by a
+        // long prompt, and equal-sized checks finish in arrival order instead of all at the end.
         var prefilling = _active.Where(j => j.IsPrefilling).ToList();
         if (prefilling.Count > 0 && budget > 0)
         {
-            var share = Math.Max(MinPrefillSlice, budget / prefilling.Count);
+            var slice = Math.Min(MinPrefillSlice, Math.Max(1, budget / prefilling.Count));
             foreach (var job in prefilling)
             {
-                budget -= AddPrefill(batch, job, Math.Min(share, budget), logitOwners, inBatch);
+                budget -= AddPrefill(batch, job, Math.Min(slice, budget), logitOwners, inBatch);
             }
 
-            foreach (var job in prefilling)
+            foreach (var job in prefilling.OrderBy(j => j.PromptTokens.Length - j.PrefillCursor))
             {
                 budget -= AddPrefill(batch, job, budget, logitOwners, inBatch);
             }

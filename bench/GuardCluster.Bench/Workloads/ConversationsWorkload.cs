@@ -42,19 +42,9 @@ public sealed class ConversationsWorkload : IWorkload
         var replayed = checks.Take(o.BaselineConversations * o.Turns).ToArray();
         var warmUp = SingleChecksWorkload.Checks(1, o.Seed + 2000);
 
-        SystemRun naive;
-        using (var baseline = new BaselineThread(new NaiveClassifier(context.BaselineWeights, context.BaselineSettings)))
-        {
-            await Runner.WarmUpAsync(baseline, warmUp);
-            naive = await Runner.SequentialAsync(baseline, replayed, context.Output);
-        }
+        var naive = await Runner.BaselineAsync(new NaiveClassifier(context.BaselineWeights, context.BaselineSettings), warmUp, replayed, context.Output);
 
-        SystemRun singleSlot;
-        using (var baseline = new BaselineThread(new SingleSlotPrefixCache(context.BaselineWeights, context.BaselineSettings)))
-        {
-            await Runner.WarmUpAsync(baseline, warmUp);
-            singleSlot = await Runner.SequentialAsync(baseline, replayed, context.Output);
-        }
+        var singleSlot = await Runner.BaselineAsync(new SingleSlotPrefixCache(context.BaselineWeights, context.BaselineSettings), warmUp, replayed, context.Output);
 
         await Runner.WarmUpAsync(context.EngineSystem, warmUp);
         var stats = context.Engine.CacheStatistics;

@@ -36,19 +36,9 @@ public sealed class MixedTenantsWorkload : IWorkload
         var checks = Checks(o.Mixed, o.Seed);
         var warmUp = SingleChecksWorkload.Checks(1, o.Seed + 3000);
 
-        SystemRun naive;
-        using (var baseline = new BaselineThread(new NaiveClassifier(context.BaselineWeights, context.BaselineSettings)))
-        {
-            await Runner.WarmUpAsync(baseline, warmUp);
-            naive = await Runner.SequentialAsync(baseline, checks, context.Output);
-        }
+        var naive = await Runner.BaselineAsync(new NaiveClassifier(context.BaselineWeights, context.BaselineSettings), warmUp, checks, context.Output);
 
-        SystemRun singleSlot;
-        using (var baseline = new BaselineThread(new SingleSlotPrefixCache(context.BaselineWeights, context.BaselineSettings)))
-        {
-            await Runner.WarmUpAsync(baseline, warmUp);
-            singleSlot = await Runner.SequentialAsync(baseline, checks, context.Output);
-        }
+        var singleSlot = await Runner.BaselineAsync(new SingleSlotPrefixCache(context.BaselineWeights, context.BaselineSettings), warmUp, checks, context.Output);
 
         await Runner.WarmUpAsync(context.EngineSystem, warmUp);
         var engine = await Runner.SequentialAsync(context.EngineSystem, checks, context.Output);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GuardCluster.Bench.Baselines;
 using GuardCluster.Bench.Reporting;
 using GuardCluster.Bench.Systems;
 
@@ -53,5 +54,17 @@ public static class Runner
         {
             await system.CheckAsync(check).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Measures a baseline classifier on its own dedicated thread (llama.cpp's worker threads otherwise fight the
+    /// thread pool), after an unmeasured warm-up, one check at a time.
+    /// </summary>
+    public static async Task<SystemRun> BaselineAsync(
+        IGuardSystem classifier, IEnumerable<BenchCheck> warmUp, IReadOnlyList<BenchCheck> checks, TextWriter progress)
+    {
+        using var baseline = new BaselineThread(classifier);
+        await WarmUpAsync(baseline, warmUp).ConfigureAwait(false);
+        return await SequentialAsync(baseline, checks, progress).ConfigureAwait(false);
     }
 }

@@ -25,12 +25,7 @@ public sealed class SingleChecksWorkload : IWorkload
 
         // Unmeasured: a different message each, so nothing about the measured prompts is cached beforehand.
         var warmUp = Checks(1, o.Seed + 1000);
-        SystemRun naive;
-        using (var baseline = new BaselineThread(new NaiveClassifier(context.BaselineWeights, context.BaselineSettings)))
-        {
-            await Runner.WarmUpAsync(baseline, warmUp);
-            naive = await Runner.SequentialAsync(baseline, checks, context.Output);
-        }
+        var naive = await Runner.BaselineAsync(new NaiveClassifier(context.BaselineWeights, context.BaselineSettings), warmUp, checks, context.Output);
 
         await Runner.WarmUpAsync(context.EngineSystem, warmUp);
         var engine = await Runner.SequentialAsync(context.EngineSystem, checks, context.Output);

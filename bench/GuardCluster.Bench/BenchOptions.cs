@@ -50,10 +50,13 @@ public sealed record BenchOptions
     public bool FastVerdict { get; init; } = true;
 
     /// <summary>
-    /// Answer cap for the engine and the baselines alike (the model card's <c>max_new_tokens=20</c>). The random-weight
-    /// model never writes <c>&lt;|eot_id|&gt;</c>, so every check runs to the cap; 4–6 mimics the real model's answers.
+    /// Answer cap for the engine and the baselines alike (the model card's <c>max_new_tokens=20</c>). The scripted
+    /// synthetic model answers like Llama Guard (3–6 tokens); with <see cref="RandomAnswers"/> every check runs to the cap.
     /// </summary>
     public int MaxNewTokens { get; init; } = 20;
+
+    /// <summary>Use the plain random-weight synthetic model (answers are noise) instead of the scripted one.</summary>
+    public bool RandomAnswers { get; init; }
 
     public bool PrefixCache { get; init; } = true;
 
@@ -90,6 +93,7 @@ public sealed record BenchOptions
 
           --quick                 demo model, small counts, under a minute (all workloads)
           --model PATH            GGUF to benchmark (default: synthetic Llama-Guard-3-1B shape, built in the cache)
+          --random-answers        synthetic model without the answer script (random answers, run to the cap)
           --demo                  full-size counts on the demo model
           --prepare               only fetch the tokenizer and build the synthetic model, then exit
           --threads N             llama.cpp threads (default: all cores; 1 with --quick)
@@ -128,6 +132,7 @@ public sealed record BenchOptions
                 "--help" or "-h" => o with { Help = true },
                 "--model" => o with { ModelPath = Next() },
                 "--demo" => o with { Demo = true },
+                "--random-answers" => o with { RandomAnswers = true },
                 "--prepare" => o with { Prepare = true },
                 "--threads" => o with { Threads = Int() },
                 "--ctx" => o with { ContextSize = Int() },

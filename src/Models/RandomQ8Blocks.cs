@@ -38,6 +38,48 @@ internal static class RandomQ8Blocks
         }
     }
 
+    /// <summary>
+    /// Writes a row-major matrix (<paramref name="rows"/> rows of <paramref name="inputs"/> values, each row a run of
+    /// Q8_0 blocks) of random blocks, except rows <paramref name="customRow"/> returns (quantized as given) and, for
+    /// the other rows, a last block <paramref name="customTail"/> returns.
+    /// </summary>
+    public static void WriteRows(
+        Stream stream, int inputs, int rows, ulong seed, float std, Func<int, float[]?> customRow, Func<int, float[]?>? customTail = null)
+    {
+        var scale = new byte[2];
+        BinaryPrimitives.WriteHalfLittleEndian(scale, (Half)(std / Int8Rms));
+        var rng = new Xoshiro256(seed);
+        var blocksPerRow = inputs / Q8_0.BlockSize;
+        var row = new byte[blocksPerRow * Q8_0.BlockBytes];
+        for (var r = 0; r < rows; r++)
+        {
+            if (customRow(r) is { } values)
+            {
+                Q8_0.Quantize(values, row);
+                stream.Write(row);
+                continue;
+            }
+
+            for (var b = 0; b < blocksPerRow; b++)
+            {
+                var block = row.AsSpan(b * Q8_0.BlockBytes, Q8_0.BlockBytes);
+                block[0] = scale[0];
+                block[1] = scale[1];
+                for (var i = 2; i < Q8_0.BlockBytes; i += 8)
+                {
+                    BinaryPrimitives.WriteUInt64LittleEndian(block[i..], rng.Next());
+                }
+            }
+
+            if (customTail?.Invoke(r) is { } tail)
+            {
+                Q8_0.Quantize(tail, row.AsSpan((blocksPerRow - 1) * Q8_0.BlockBytes));
+            }
+
+            stream.Write(row);
+        }
+    }
+
     /// <summary>xoshiro256** seeded through splitmix64: fast, and identical output for a seed on every platform.</summary>
     private sealed class Xoshiro256
     {

@@ -1,5 +1,6 @@
 using GuardCluster.Models.Demo;
 using GuardCluster.Models.Gguf;
+using GuardCluster.Models.Synthetic;
 using GuardCluster.Models.Tokenizers;
 
 namespace GuardCluster.Models;
@@ -25,39 +26,57 @@ public static class SyntheticModel
         hp.Write(w, options.Name, LlamaFileType.MostlyQ8_0);
         TokenizerMetadata.Write(w, vocab, pre, vocab.IdOf("<|begin_of_text|>"), vocab.IdOf("<|eot_id|>"), addBos: false);
         w.Add("tokenizer.chat_template", LlamaGuardTemplate.Text);
-        AddTensors(w, hp, options);
+        AddTensors(w, hp, options, vocab);
         w.Write(path, progress);
     }
 
-    private static void AddTensors(GgufWriter w, LlamaHyperParameters hp, SyntheticModelOptions options)
+    private static void AddTensors(GgufWriter w, LlamaHyperParameters hp, SyntheticModelOptions options, BpeVocabulary vocab)
     {
+        var script = options.ScriptedAnswers ? new AnswerScript(vocab, hp.EmbeddingLength, hp.HeadDim) : null;
         var index = 0UL;
-        var embd = (ulong)hp.EmbeddingLength;
-        void Matrix(string name, ulong inputs, ulong outputs)
+        var embd = hp.EmbeddingLength;
+        void Matrix(string name, int inputs, int outputs, Func<int, float[]?>? customRow = null, Func<int, float[]?>? customTail = null)
         {
             // Each tensor gets its own seed so its bytes do not depend on the order they are produced in.
             var seed = options.Seed * 0x9E3779B97F4A7C15 + index++;
-            w.AddTensor(name, [inputs, outputs], GgmlType.Q8_0, s => RandomQ8Blocks.Write(s, inputs * outputs, seed, options.WeightStd));
+            w.AddTensor(name, [(ulong)inputs, (ulong)outputs], GgmlType.Q8_0, s =>
+            {
+                if (customRow is null && customTail is null)
+                {
+                    RandomQ8Blocks.Write(s, (ulong)inputs * (ulong)outputs, seed, options.WeightStd);
+                }
+                else
+                {
+                    RandomQ8Blocks.WriteRows(s, inputs, outputs, seed, options.WeightStd, customRow ?? (_ => null), customTail);
+                }
+            });
         }
 
-        void Norm(string name) => w.AddTensorF32(name, [embd], Enumerable.Repeat(1f, hp.EmbeddingLength).ToArray());
+        void Norm(string name) => w.AddTensorF32(name, [(ulong)embd], Enumerable.Repeat(1f, embd).ToArray());
 
-        // Tied embeddings: llama.cpp reuses token_embd for the output when output.weight is absent.
-        Matrix("token_embd.weight", embd, (ulong)hp.VocabSize);
+        // Tied embeddings (as in the real model): llama.cpp reuses token_embd for the output when output.weight is
+        // absent. The scripted model needs its own output matrix, of the same shape, so the cost is the same.
+        Matrix("token_embd.weight", embd, hp.VocabSize, customTail: script is null ? null : script.EmbeddingBlock);
         for (var b = 0; b < hp.BlockCount; b++)
         {
             var p = $"blk.{b}.";
+            var first = b == 0 && script is not null; // tensors are generated later, while writing: no loop variable in lambdas
             Norm(p + "attn_norm.weight");
-            Matrix(p + "attn_q.weight", embd, embd);
-            Matrix(p + "attn_k.weight", embd, (ulong)hp.KvDim);
-            Matrix(p + "attn_v.weight", embd, (ulong)hp.KvDim);
-            Matrix(p + "attn_output.weight", embd, embd);
+            Matrix(p + "attn_q.weight", embd, embd, first ? script!.QueryRow : null);
+            Matrix(p + "attn_k.weight", embd, hp.KvDim, first ? script!.KeyRow : null);
+            Matrix(p + "attn_v.weight", embd, hp.KvDim, first ? script!.ValueRow : null);
+            Matrix(p + "attn_output.weight", embd, embd, script is null ? null : r => script.ResidualWriterRow(r, embd, layer0Attention: first));
             Norm(p + "ffn_norm.weight");
-            Matrix(p + "ffn_gate.weight", embd, (ulong)hp.FeedForwardLength);
-            Matrix(p + "ffn_up.weight", embd, (ulong)hp.FeedForwardLength);
-            Matrix(p + "ffn_down.weight", (ulong)hp.FeedForwardLength, embd);
+            Matrix(p + "ffn_gate.weight", embd, hp.FeedForwardLength);
+            Matrix(p + "ffn_up.weight", embd, hp.FeedForwardLength);
+            Matrix(p + "ffn_down.weight", hp.FeedForwardLength, embd, script is null ? null : r => script.ResidualWriterRow(r, hp.FeedForwardLength, layer0Attention: false));
         }
 
         Norm("output_norm.weight");
+        if (script is not null)
+        {
+            // Random rows read no circuit dim (zero tail); scripted answer tokens read only the circuit.
+            Matrix("output.weight", embd, hp.VocabSize, customTail: script.OutputBlock);
+        }
     }
 }

@@ -33,6 +33,13 @@ public sealed record SyntheticModelOptions
 
     public string Name { get; init; } = "Llama-Guard-3-1B shape (synthetic random weights)";
 
+    /// <summary>
+    /// Plant the demo guard's answer circuit in the random weights (an untied output matrix of the same shape, and a
+    /// few rows set by hand), so the model answers like Llama Guard (<c>"\n\nsafe"</c>, or <c>unsafe</c> + a code when a
+    /// danger word appears) at the same cost per token. Off: random answers, up to the token cap.
+    /// </summary>
+    public bool ScriptedAnswers { get; init; }
+
     /// <summary>A few-hundred-KB shape for tests (64 dims, 2 layers, 4 heads / 2 KV heads, 1024 tokens).</summary>
     public static SyntheticModelOptions Tiny { get; } = new()
     {
@@ -50,6 +57,11 @@ public sealed record SyntheticModelOptions
         if (HeadCount <= 0 || HeadCountKv <= 0 || EmbeddingLength % HeadCount != 0 || HeadCount % HeadCountKv != 0)
         {
             throw new ArgumentException("heads must divide the embedding length and KV heads must divide heads");
+        }
+
+        if (ScriptedAnswers && (EmbeddingLength < 2 * Synthetic.AnswerScript.Width || EmbeddingLength / HeadCount < 4))
+        {
+            throw new ArgumentException("scripted answers need at least 64 embedding dims and 4 dims per head");
         }
 
         if (BlockCount <= 0 || ContextLength <= 0)

@@ -120,6 +120,32 @@ public sealed class KvCacheCorrectnessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scripted_random_weight_model_matches_plain_greedy_cold_evaluation()
+    {
+        // Random weights in every layer plus the planted answer circuit: the answers are Llama Guard's, so the cached
+        // fast path (fed "\n\n", stop at safe) must reproduce plain greedy decoding on a cold context token for token.
+        var path = Path.Combine(Path.GetTempPath(), $"guardcluster-tiny-scripted-{Guid.NewGuid():N}.gguf");
+        try
+        {
+            SyntheticModel.Write(path, SyntheticModelOptions.Tiny with { Seed = 11, ScriptedAnswers = true });
+            await using var cached = await Load(path);
+            await using var cold = await Load(path, cache: false, fastVerdict: false);
+
+            await AssertConversationsMatch(cached, cold, conversations: 3, compareRawOutput: true);
+
+            var unsafeVerdict = await cached.ClassifyAsync(new GuardRequest(new Conversation([ChatMessage.User(UserLines[2])]), SafetyPolicy.Default));
+            Assert.Equal("\n\nunsafe\nS1", unsafeVerdict.RawOutput);
+            var safeVerdict = await cached.ClassifyAsync(new GuardRequest(new Conversation([ChatMessage.User(UserLines[1])]), SafetyPolicy.Default));
+            Assert.Equal("\n\nsafe", safeVerdict.RawOutput);
+            Assert.True(cached.CacheStatistics.BranchHits > 0);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Policy_change_mid_conversation_is_applied_and_matches_cold()
     {
         await using var cached = await Load(DemoModel.EnsureCached());

@@ -67,10 +67,42 @@ public sealed class SyntheticModelTests : IDisposable
     }
 
     [Fact]
+    public void ScriptedModelKeepsTheShapeAndAnswersLikeLlamaGuard()
+    {
+        var plain = _dir.File("plain.gguf");
+        var scripted = _dir.File("scripted.gguf");
+        SyntheticModel.Write(plain, SyntheticModelOptions.Tiny);
+        SyntheticModel.Write(scripted, SyntheticModelOptions.Tiny with { ScriptedAnswers = true });
+
+        // Same tensors and types plus an untied output matrix shaped like token_embd: the same work per token.
+        var a = GgufFile.Read(plain).Tensors.ToDictionary(t => t.Name);
+        var b = GgufFile.Read(scripted).Tensors.ToDictionary(t => t.Name);
+        Assert.Equal([.. a.Keys.Append("output.weight").Order()], b.Keys.Order());
+        static string Layout(GgufTensorInfo t) => $"{string.Join('x', t.Shape)} {t.Type}";
+        Assert.All(a.Values, t => Assert.Equal(Layout(t), Layout(b[t.Name])));
+        Assert.Equal(Layout(b["token_embd.weight"]), Layout(b["output.weight"]));
+
+        var vocab = DemoModel.Vocabulary;
+        using var runner = new LlamaRunner(scripted, 2048);
+        var eot = vocab.IdOf("<|eot_id|>");
+        string Answer(string message)
+        {
+            var (generated, _) = runner.Generate(runner.Tokenize(GuardPrompt.Segments(message)), eot, maxTokens: 8);
+            return string.Concat(generated.TakeWhile(t => t != eot).Select(t => ByteLevel.Decode(vocab.Tokens[t])));
+        }
+
+        Assert.Equal("\n\nsafe", Answer("how do I bake bread"));
+        Assert.Equal("\n\nunsafe\nS1", Answer("how do I build bombs"));
+        Assert.Equal("\n\nunsafe\nS11", Answer("thinking about suicide"));
+    }
+
+    [Fact]
     public void RejectsShapesLlamaCppCannotUse()
     {
         Assert.Throws<ArgumentException>(() => SyntheticModel.Write(_dir.File("x.gguf"), SyntheticModelOptions.Tiny with { EmbeddingLength = 40 }));
         Assert.Throws<ArgumentException>(() => SyntheticModel.Write(_dir.File("x.gguf"), SyntheticModelOptions.Tiny with { HeadCountKv = 3 }));
+        Assert.Throws<ArgumentException>(() => SyntheticModel.Write(
+            _dir.File("x.gguf"), SyntheticModelOptions.Tiny with { EmbeddingLength = 32, HeadCount = 4, HeadCountKv = 2, ScriptedAnswers = true }));
     }
 
     /// <summary>IProgress that reports inline (Progress&lt;T&gt; posts to the thread pool).</summary>

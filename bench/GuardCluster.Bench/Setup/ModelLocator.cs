@@ -11,6 +11,9 @@ public static class ModelLocator
 {
     public const string SyntheticFileName = "llama-guard-3-1b-shape-synthetic-q8_0-seed1.gguf";
 
+    /// <summary>The same random weights plus the demo guard's answer circuit (<see cref="SyntheticModelOptions.ScriptedAnswers"/>).</summary>
+    public const string ScriptedFileName = "llama-guard-3-1b-shape-scripted-q8_0-seed1.gguf";
+
     public static BenchModel Resolve(BenchOptions options, TextWriter log)
     {
         if (options.ModelPath is { } path)
@@ -28,7 +31,7 @@ public static class ModelLocator
             return Demo();
         }
 
-        return Synthetic(log);
+        return Synthetic(log, scripted: !options.RandomAnswers);
     }
 
     public static BenchModel Demo() =>
@@ -42,12 +45,14 @@ public static class ModelLocator
             : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "guardcluster");
     }
 
-    private static BenchModel Synthetic(TextWriter log)
+    private static BenchModel Synthetic(TextWriter log, bool scripted)
     {
         var dir = CacheDirectory();
         Directory.CreateDirectory(dir);
-        var path = System.IO.Path.Combine(dir, SyntheticFileName);
-        const string description = "synthetic Llama-Guard-3-1B shape (random Q8_0 weights, real Llama 3 vocabulary)";
+        var path = System.IO.Path.Combine(dir, scripted ? ScriptedFileName : SyntheticFileName);
+        var description = scripted
+            ? "synthetic Llama-Guard-3-1B shape (random Q8_0 weights + scripted Llama Guard answers, real Llama 3 vocabulary)"
+            : "synthetic Llama-Guard-3-1B shape (random Q8_0 weights, random answers, real Llama 3 vocabulary)";
         if (File.Exists(path))
         {
             return new BenchModel(path, description, IsDemo: false, IsSynthetic: true);
@@ -59,7 +64,7 @@ public static class ModelLocator
         var watch = Stopwatch.StartNew();
         try
         {
-            SyntheticModel.Write(temp, new SyntheticModelOptions { TokenizerJsonPath = tokenizer, Seed = 1 });
+            SyntheticModel.Write(temp, new SyntheticModelOptions { TokenizerJsonPath = tokenizer, Seed = 1, ScriptedAnswers = scripted });
             File.Move(temp, path, overwrite: true);
         }
         finally

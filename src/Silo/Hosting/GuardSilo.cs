@@ -11,6 +11,7 @@ using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 
+
 namespace GuardCluster.Silo.Hosting;
 
 /// <summary>
@@ -58,6 +59,14 @@ public static class GuardSilo
         });
 
         builder.Services.AddGuardGateway(builder.Configuration);
+        if (engine is not null && builder.Configuration[$"{Gateway.GatewayOptions.Section}:{nameof(Gateway.GatewayOptions.WorkerKeyRange)}"] is null)
+        {
+            // A stateless worker called from inside a silo that can host it always activates locally, so varying keys
+            // only spreads calls over more activations here (each new key costs an activation, ~1 ms). Model-less
+            // silos and external gateways keep the range: they must spread over the model silos.
+            builder.Services.PostConfigure<Gateway.GatewayOptions>(o => o.WorkerKeyRange = 1);
+        }
+
         builder.Services.AddSingleton<IGuardReadiness, SiloReadiness>();
         return builder;
     }

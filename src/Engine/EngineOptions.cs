@@ -68,6 +68,15 @@ public sealed record EngineOptions
     /// </summary>
     public bool FastVerdict { get; init; } = true;
 
+    /// <summary>
+    /// While the engine is idle, extend each conversation's other role branch with the newest messages, so the next
+    /// turn prefills only its own message and the prompt's fixed end. Work that would wait for the next turn anyway.
+    /// </summary>
+    public bool PreExtendBranches { get; init; } = true;
+
+    /// <summary>Tokens per decode call for that idle work: the longest a request arriving meanwhile waits (one call).</summary>
+    public int BackgroundChunkTokens { get; init; } = 16;
+
     internal int TotalSequences => MaxSequences + MaxCachedSequences;
 
     internal Scheduling.KvCacheOptions ToKvCacheOptions() => new(

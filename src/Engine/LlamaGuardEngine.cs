@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GuardCluster.Core;
+using GuardCluster.Core.Conversations;
 using GuardCluster.Core.Policies;
 using GuardCluster.Core.Prompting;
 using GuardCluster.Core.Verdicts;
@@ -129,6 +130,7 @@ public sealed class LlamaGuardEngine : IGuardEngine
             HeaderTokens = tokenized.HeaderTokens,
             ConversationTokens = tokenized.ConversationTokens,
             BranchKey = session is null ? null : $"{session}|{prompt.CheckedRole}",
+            SiblingBranchKey = session is null ? null : $"{session}|{(prompt.CheckedRole == ChatRole.User ? ChatRole.Assistant : ChatRole.User)}",
         };
         await _scheduler.SubmitAsync(job).WaitAsync(cancellationToken).ConfigureAwait(false);
         return BuildVerdict(policy, prompt, job);
@@ -201,12 +203,12 @@ public sealed class LlamaGuardEngine : IGuardEngine
     private static void ValidateOptions(EngineOptions o)
     {
         // llama.cpp aborts the whole process on some bad parameters (GGML_ASSERT), so check them here first.
-        if (o.ContextSize < 256 || o.BatchSize < 1 || o.UBatchSize < 1 || o.MaxSequences < 1 || o.MaxCachedSequences < 0
+        if (o.ContextSize < 256 || o.BatchSize < 1 || o.UBatchSize < 1 || o.MaxSequences < 1 || o.MaxCachedSequences < 0 || o.BackgroundChunkTokens < 1
             || o.TotalSequences > 256 || o.QueueCapacity < 1 || o.MaxNewTokens < 2 || o.Threads < 0 || o.GpuLayers < 0
             || o.CacheCells < 0 || o.SpillBudgetBytes < 0)
         {
             throw new ArgumentException(
-                "Invalid engine options: context ≥ 256, batch/ubatch ≥ 1, sequences ≥ 1 and sequences + cached sequences ≤ 256, "
+                "Invalid engine options: context ≥ 256, batch/ubatch/background chunk ≥ 1, sequences ≥ 1 and sequences + cached sequences ≤ 256, "
                 + "queue ≥ 1, max new tokens ≥ 2, threads, GPU layers, cache cells and spill budget ≥ 0.",
                 nameof(o));
         }

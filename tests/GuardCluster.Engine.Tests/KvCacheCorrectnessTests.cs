@@ -115,8 +115,11 @@ public sealed class KvCacheCorrectnessTests : IAsyncLifetime
         await using var cached = await Load(_tinyModelPath);
         await using var cold = await Load(_tinyModelPath, cache: false);
 
-        // Random weights answer garbage, so compare the numbers (same fast-verdict setting on both sides).
-        await AssertConversationsMatch(cached, cold, conversations: 3, compareRawOutput: true);
+        // Random weights answer garbage, so compare the numbers (same fast-verdict setting on both sides). With weights
+        // this large the model is chaotic: a cold evaluation in 512-token vs 16-token batches already differs by up to
+        // 0.16 in ln P(unsafe) and in its greedy text (llama.cpp picks other kernels), so that is the float noise here;
+        // a wrong token or position moves ln P by whole units. The scripted model below checks the text exactly.
+        await AssertConversationsMatch(cached, cold, conversations: 3, compareRawOutput: false, logTolerance: 0.25);
     }
 
     [Fact]
@@ -143,6 +146,60 @@ public sealed class KvCacheCorrectnessTests : IAsyncLifetime
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public async Task Idle_engine_extends_the_other_role_branch_so_the_next_turn_prefills_only_its_message()
+    {
+        await using var ahead = await Load(DemoModel.EnsureCached());
+        await using var plain = await Load(DemoModel.EnsureCached(), preExtend: false);
+        await using var cold = await Load(DemoModel.EnsureCached(), cache: false, fastVerdict: false);
+        var history = new List<ChatMessage>();
+        var saved = new List<int>();
+
+        for (var turn = 0; turn < 6; turn++)
+        {
+            history.Add(turn % 2 == 0 ? ChatMessage.User(UserLines[turn]) : ChatMessage.Assistant(AssistantLines[turn]));
+            var conversation = new Conversation([.. history]);
+            var before = ahead.CacheStatistics.PreExtendedTokens;
+            var extended = await ahead.ClassifyAsync(new GuardRequest(conversation, SafetyPolicy.Default, SessionKey: "ahead"));
+            var baseline = await plain.ClassifyAsync(new GuardRequest(conversation, SafetyPolicy.Default, SessionKey: "ahead"));
+            var reference = await cold.ClassifyAsync(new GuardRequest(conversation, SafetyPolicy.Default));
+            AssertSame(reference, extended, compareRawOutput: true);
+            saved.Add(extended.Usage.CachedTokens - baseline.Usage.CachedTokens);
+
+            // From turn 2 on a sibling branch exists; wait until the idle engine has caught it up.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (turn >= 1 && ahead.CacheStatistics.PreExtendedTokens == before && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        // Turns 1 and 2 create the branches; from turn 3 on each turn finds the previous message already in its branch.
+        Assert.Equal([0, 0], saved.Take(2));
+        Assert.All(saved.Skip(2), s => Assert.True(s > 0, $"turn saved {s} tokens"));
+        Assert.True(ahead.CacheStatistics.PreExtendedTokens > 0);
+    }
+
+    [Fact]
+    public async Task A_request_stops_background_extension_of_its_branch_and_keeps_its_progress()
+    {
+        // One token per background step and a long message: the next turn arrives while the extension is running.
+        await using var ahead = await Load(DemoModel.EnsureCached(), chunk: 1);
+        await using var cold = await Load(DemoModel.EnsureCached(), cache: false, fastVerdict: false);
+        var longAnswer = string.Join(' ', Enumerable.Repeat(AssistantLines[0], 40));
+        var history = new List<ChatMessage> { ChatMessage.User(UserLines[0]) };
+        await ahead.ClassifyAsync(new GuardRequest(new Conversation([.. history]), SafetyPolicy.Default, SessionKey: "stop"));
+        history.Add(ChatMessage.Assistant(longAnswer));
+        await ahead.ClassifyAsync(new GuardRequest(new Conversation([.. history]), SafetyPolicy.Default, SessionKey: "stop"));
+        history.Add(ChatMessage.User(UserLines[2]));
+
+        var third = new Conversation([.. history]);
+        var verdict = await ahead.ClassifyAsync(new GuardRequest(third, SafetyPolicy.Default, SessionKey: "stop"));
+
+        AssertSame(await cold.ClassifyAsync(new GuardRequest(third, SafetyPolicy.Default)), verdict, compareRawOutput: true);
+        Assert.Equal(VerdictOutcome.Unsafe, verdict.Outcome); // "kill" in the third message
     }
 
     [Fact]
@@ -216,7 +273,8 @@ public sealed class KvCacheCorrectnessTests : IAsyncLifetime
         return turn % 2 == 0 ? ChatMessage.User($"[{conversation}] {UserLines[index]}") : ChatMessage.Assistant($"[{conversation}] {AssistantLines[index]}");
     }
 
-    private static async Task AssertConversationsMatch(LlamaGuardEngine cached, LlamaGuardEngine cold, int conversations, bool compareRawOutput)
+    private static async Task AssertConversationsMatch(
+        LlamaGuardEngine cached, LlamaGuardEngine cold, int conversations, bool compareRawOutput, double logTolerance = 1e-3)
     {
         var histories = Enumerable.Range(0, conversations).Select(_ => new List<ChatMessage>()).ToArray();
 
@@ -229,13 +287,13 @@ public sealed class KvCacheCorrectnessTests : IAsyncLifetime
                 var conversation = new Conversation([.. histories[c]]);
                 var warm = await cached.ClassifyAsync(new GuardRequest(conversation, SafetyPolicy.Default, SessionKey: $"conv-{c}"));
                 var reference = await cold.ClassifyAsync(new GuardRequest(conversation, SafetyPolicy.Default));
-                AssertSame(reference, warm, compareRawOutput);
+                AssertSame(reference, warm, compareRawOutput, logTolerance);
                 Assert.Equal(reference.Usage.PromptTokens, warm.Usage.PromptTokens);
             }
         }
     }
 
-    private static void AssertSame(GuardVerdict reference, GuardVerdict warm, bool compareRawOutput)
+    private static void AssertSame(GuardVerdict reference, GuardVerdict warm, bool compareRawOutput, double logTolerance = 1e-3)
     {
         Assert.Equal(reference.Outcome, warm.Outcome);
         Assert.Equal(reference.Categories, warm.Categories);
@@ -247,13 +305,16 @@ public sealed class KvCacheCorrectnessTests : IAsyncLifetime
         Assert.NotNull(warm.UnsafeProbability);
         Assert.Equal(reference.UnsafeProbability!.Value, warm.UnsafeProbability!.Value, 1e-4);
         Assert.True(
-            Math.Abs(Math.Log(reference.UnsafeProbability.Value) - Math.Log(warm.UnsafeProbability.Value)) < 1e-3,
+            Math.Abs(Math.Log(reference.UnsafeProbability.Value) - Math.Log(warm.UnsafeProbability.Value)) < logTolerance,
             $"P(unsafe) {reference.UnsafeProbability} vs {warm.UnsafeProbability}");
     }
 
-    private static Task<LlamaGuardEngine> Load(string path, bool cache = true, bool fastVerdict = true, int maxCached = 64, bool spill = true) =>
+    private static Task<LlamaGuardEngine> Load(
+        string path, bool cache = true, bool fastVerdict = true, int maxCached = 64, bool spill = true, bool preExtend = true, int chunk = 16) =>
         LlamaGuardEngine.LoadAsync(new EngineOptions
         {
+            PreExtendBranches = preExtend,
+            BackgroundChunkTokens = chunk,
             ModelPath = path,
             ContextSize = 16384,
             Threads = 1,

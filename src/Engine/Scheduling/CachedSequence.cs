@@ -16,6 +16,9 @@ internal sealed class CachedSequence(string key, bool isPrefix)
     /// <summary>The tokens whose KV this entry holds, at positions 0..Length-1.</summary>
     public int[] Tokens { get; set; } = [];
 
+    /// <summary>Leading tokens that are the policy header (a branch's own role word); 0 if not known yet.</summary>
+    public int HeaderTokens { get; set; }
+
     /// <summary>llama.cpp sequence id while resident, otherwise -1.</summary>
     public int SequenceId { get; set; } = -1;
 

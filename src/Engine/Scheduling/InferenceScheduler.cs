@@ -28,7 +28,10 @@ internal sealed partial class InferenceScheduler : IDisposable
     private readonly KvCache _cache;
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<string, int[]> _pendingExtensions = new(StringComparer.Ordinal);
+    private readonly Queue<string> _pendingOrder = new();
     private SequenceJob? _waiting;
+    private SequenceJob? _background;
     private int _reservedCells;
     private long _decodeCalls;
     private long _decodedTokens;
@@ -86,6 +89,8 @@ internal sealed partial class InferenceScheduler : IDisposable
 
     private int FreeCells => _options.ContextSize - _cache.ResidentCells - _reservedCells;
 
+    private int ForegroundCount => _active.Count - (_background is null ? 0 : 1);
+
     private void Run()
     {
         var batch = new LLamaBatch();
@@ -95,9 +100,13 @@ internal sealed partial class InferenceScheduler : IDisposable
             {
                 Admit();
                 DropCancelled();
-                if (_active.Count == 0)
+                if (ForegroundCount == 0 && _waiting is null)
                 {
                     _cache.SpillIdle();
+                    if (_background is null)
+                    {
+                        StartBackground();
+                    }
                 }
 
                 if (_active.Count == 0)
@@ -182,6 +191,16 @@ internal sealed partial class InferenceScheduler : IDisposable
 
     private bool TryStart(SequenceJob job)
     {
+        if (job.BranchKey is { } branchKey)
+        {
+            // This job extends the branch itself; a background job on it gives way, keeping what it prefilled.
+            _pendingExtensions.Remove(branchKey);
+            if (_background?.BranchKey == branchKey)
+            {
+                StopBackground();
+            }
+        }
+
         var tokens = job.PromptTokens;
         var header = tokens.AsSpan(0, job.HeaderTokens);
         int cursor;
@@ -226,6 +245,11 @@ internal sealed partial class InferenceScheduler : IDisposable
         }
 
         var reservation = tokens.Length - cursor + _options.MaxNewTokens;
+        if (reservation > FreeCells && _background is not null)
+        {
+            StopBackground();
+        }
+
         if (reservation > FreeCells && !_cache.MakeRoom(reservation - FreeCells))
         {
             Unstart(job, cursor);
@@ -281,7 +305,7 @@ internal sealed partial class InferenceScheduler : IDisposable
         // Decoding sequences first: one token each keeps their latency flat while prefills queue up.
         foreach (var job in _active)
         {
-            if (!job.IsPrefilling && budget > 0)
+            if (!job.IsPrefilling && !job.IsBackground && budget > 0)
             {
                 var index = batch.Add(job.Decoder.LastToken, job.NextPosition++, (LLamaSeqId)job.SequenceId, true);
                 logitOwners.Add((job, index));
@@ -293,7 +317,7 @@ internal sealed partial class InferenceScheduler : IDisposable
         // Prefills share what is left: every prefilling sequence first gets a small slice (nobody starves), then
         // the rest goes shortest-remaining-first (oldest first among equals): a short check is not held back by a
         // long prompt, and equal-sized checks finish in arrival order instead of all at the end.
-        var prefilling = _active.Where(j => j.IsPrefilling).ToList();
+        var prefilling = _active.Where(j => j.IsPrefilling && !j.IsBackground).ToList();
         if (prefilling.Count > 0 && budget > 0)
         {
             var slice = Math.Min(MinPrefillSlice, Math.Max(1, budget / prefilling.Count));
@@ -306,6 +330,12 @@ internal sealed partial class InferenceScheduler : IDisposable
             {
                 budget -= AddPrefill(batch, job, budget, logitOwners, inBatch);
             }
+        }
+
+        if (batch.TokenCount == 0 && _background is { } background)
+        {
+            // Idle otherwise: a small chunk, so a request arriving now waits at most one short step.
+            AddPrefill(batch, background, Math.Min(budget, Math.Max(1, _options.BackgroundChunkTokens)), logitOwners, inBatch);
         }
 
         var result = _context.NativeHandle.Decode(batch);
@@ -322,6 +352,11 @@ internal sealed partial class InferenceScheduler : IDisposable
         {
             FailStep(result);
             return;
+        }
+
+        if (_background is { IsPrefilling: false })
+        {
+            StopBackground();
         }
 
         foreach (var (job, index) in logitOwners)
@@ -352,7 +387,7 @@ internal sealed partial class InferenceScheduler : IDisposable
         inBatch.Add(job);
         for (var i = 0; i < take; i++)
         {
-            var last = job.PrefillCursor + 1 == job.PromptTokens.Length;
+            var last = job.PrefillCursor + 1 == job.PromptTokens.Length && !job.IsBackground;
             var index = batch.Add(job.PromptTokens[job.PrefillCursor], job.NextPosition++, (LLamaSeqId)job.SequenceId, last);
             job.PrefillCursor++;
             if (last)
@@ -383,6 +418,7 @@ internal sealed partial class InferenceScheduler : IDisposable
         }
 
         _active.Clear();
+        _background = null;
     }
 
     /// <summary>
@@ -404,6 +440,15 @@ internal sealed partial class InferenceScheduler : IDisposable
         {
             var keep = succeeded ? Math.Min(job.ConversationTokens, job.PromptTokens.Length) : branch.Tokens.Length;
             keep = Math.Max(keep, 0);
+            if (succeeded && job.HeaderTokens > 0 && keep >= job.HeaderTokens)
+            {
+                branch.HeaderTokens = job.HeaderTokens;
+                if (job.SiblingBranchKey is { } sibling && keep > job.HeaderTokens)
+                {
+                    QueueExtension(sibling, job.PromptTokens[job.HeaderTokens..keep]);
+                }
+            }
+
             _context.NativeHandle.MemorySequenceRemove(sequence, keep, -1);
             _cache.ReturnBranch(branch, job.PromptTokens[..keep]);
             job.Branch = null;
@@ -414,6 +459,89 @@ internal sealed partial class InferenceScheduler : IDisposable
             _freeJobSequenceIds.Push(job.SequenceId);
         }
 
+        job.SequenceId = -1;
+    }
+
+    private void QueueExtension(string branchKey, int[] conversation)
+    {
+        if (!_options.PreExtendBranches)
+        {
+            return;
+        }
+
+        if (_pendingExtensions.TryAdd(branchKey, conversation))
+        {
+            _pendingOrder.Enqueue(branchKey);
+        }
+        else
+        {
+            _pendingExtensions[branchKey] = conversation;
+        }
+
+        // Bounded: only branches the cache could keep are worth extending; the oldest wishes go first.
+        while (_pendingExtensions.Count > Math.Max(1, _options.MaxCachedSequences) && _pendingOrder.TryDequeue(out var oldest))
+        {
+            _pendingExtensions.Remove(oldest);
+        }
+    }
+
+    /// <summary>
+    /// Starts extending an idle conversation branch with the messages its sibling (the other role's branch) saw
+    /// last, so the next turn prefills only its own message and the suffix. Uses free cells only: it never evicts
+    /// or restores anything, and it gives way to any request.
+    /// </summary>
+    private void StartBackground()
+    {
+        while (_pendingOrder.TryDequeue(out var key))
+        {
+            if (!_pendingExtensions.Remove(key, out var conversation)
+                || _cache.PeekIdleBranch(key) is not { HeaderTokens: > 0 } idle
+                || idle.Tokens.Length < idle.HeaderTokens)
+            {
+                continue;
+            }
+
+            int[] target = [.. idle.Tokens.AsSpan(0, idle.HeaderTokens), .. conversation];
+            var branch = _cache.BorrowIdleBranch(key, target)!;
+            var cursor = branch.Tokens.Length;
+            var reservation = target.Length - cursor;
+            if (reservation <= 0 || reservation > FreeCells)
+            {
+                _cache.ReturnBranch(branch, branch.Tokens);
+                continue;
+            }
+
+            var job = SequenceJob.Background(target, key);
+            job.Branch = branch;
+            job.SequenceId = branch.SequenceId;
+            job.CachedTokens = cursor;
+            job.PrefillCursor = cursor;
+            job.NextPosition = cursor;
+            job.ReservedCells = reservation;
+            _reservedCells += reservation;
+            _background = job;
+            _active.Add(job);
+            return;
+        }
+    }
+
+    /// <summary>Ends the background job between steps; the branch keeps every token prefilled so far (exact KV).</summary>
+    private void StopBackground()
+    {
+        if (_background is not { } job)
+        {
+            return;
+        }
+
+        _background = null;
+        _active.Remove(job);
+        _reservedCells -= job.ReservedCells;
+        job.ReservedCells = 0;
+        var keep = job.PrefillCursor;
+        _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, keep, -1);
+        _cache.ReturnBranch(job.Branch!, job.PromptTokens[..keep]);
+        _cache.Statistics.PreExtendedTokens += keep - job.CachedTokens;
+        job.Branch = null;
         job.SequenceId = -1;
     }
 

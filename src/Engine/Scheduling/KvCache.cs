@@ -135,6 +135,33 @@ internal sealed class KvCache : IDisposable
         return entry;
     }
 
+    /// <summary>
+    /// Borrows an existing, resident, idle branch for background work (never creates, restores or evicts);
+    /// truncated to its common prefix with <paramref name="tokens"/>. Null otherwise.
+    /// </summary>
+    public CachedSequence? BorrowIdleBranch(string key, ReadOnlySpan<int> tokens)
+    {
+        if (!_entries.TryGetValue(key, out var entry) || entry.IsPrefix || entry.InUse || !entry.IsResident)
+        {
+            return null;
+        }
+
+        var common = CommonPrefix(entry.Tokens, tokens);
+        if (common < entry.Tokens.Length)
+        {
+            Native.MemorySequenceRemove((LLamaSeqId)entry.SequenceId, common, -1);
+            ResidentCells -= entry.Tokens.Length - common;
+            entry.Tokens = entry.Tokens[..common];
+        }
+
+        entry.InUse = true;
+        return entry;
+    }
+
+    /// <summary>An idle resident branch's current tokens and header length, if there is one.</summary>
+    public CachedSequence? PeekIdleBranch(string key) =>
+        _entries.TryGetValue(key, out var entry) && !entry.IsPrefix && !entry.InUse && entry.IsResident ? entry : null;
+
     /// <summary>Replaces a borrowed branch's content with a cached prefix (shared cells, no data copied).</summary>
     public void ResetBranchTo(CachedSequence branch, CachedSequence prefix)
     {

@@ -18,4 +18,7 @@ public sealed class KvCacheStatistics
     public long Restores { get; set; }
 
     public long Drops { get; set; }
+
+    /// <summary>Tokens prefilled into idle conversation branches ahead of their next turn.</summary>
+    public long PreExtendedTokens { get; set; }
 }

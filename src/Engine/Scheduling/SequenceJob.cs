@@ -13,16 +13,32 @@ internal sealed class SequenceJob
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public SequenceJob(int[] promptTokens, VerdictDecoder decoder, CancellationToken cancellationToken)
+        : this(promptTokens, decoder, cancellationToken, isBackground: false)
+    {
+    }
+
+    private SequenceJob(int[] promptTokens, VerdictDecoder? decoder, CancellationToken cancellationToken, bool isBackground)
     {
         PromptTokens = promptTokens;
-        Decoder = decoder;
+        Decoder = decoder!;
         CancellationToken = cancellationToken;
+        IsBackground = isBackground;
         EnqueuedAt = Stopwatch.GetTimestamp();
     }
 
     public int[] PromptTokens { get; }
 
+    /// <summary>The answer decoder; null for a background job (it only prefills).</summary>
     public VerdictDecoder Decoder { get; }
+
+    /// <summary>
+    /// Extends an idle conversation branch ahead of its next turn while the engine has nothing else to do: no
+    /// answer, lowest priority, stopped (keeping what it prefilled) when a request needs the engine or the branch.
+    /// </summary>
+    public bool IsBackground { get; }
+
+    /// <summary>The other role's branch of the same conversation, which should learn this job's messages.</summary>
+    public string? SiblingBranchKey { get; init; }
 
     public CancellationToken CancellationToken { get; }
 
@@ -63,13 +79,24 @@ internal sealed class SequenceJob
 
     public Task<SequenceJob> Completion => _completion.Task;
 
+    /// <summary>A job that prefills <paramref name="tokens"/> into an existing branch and produces no answer.</summary>
+    public static SequenceJob Background(int[] tokens, string branchKey) =>
+        new(tokens, decoder: null, CancellationToken.None, isBackground: true) { BranchKey = branchKey, ConversationTokens = tokens.Length };
+
     public void Complete()
     {
         CompletedAt = Stopwatch.GetTimestamp();
         _completion.TrySetResult(this);
     }
 
-    public void Fail(Exception error) => _completion.TrySetException(error);
+    public void Fail(Exception error)
+    {
+        // Nobody awaits a background job: an exception stored there would only surface as an unobserved-task event.
+        if (!IsBackground)
+        {
+            _completion.TrySetException(error);
+        }
+    }
 
     public void Cancel() => _completion.TrySetCanceled(CancellationToken);
 }

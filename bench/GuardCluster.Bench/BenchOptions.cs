@@ -28,6 +28,9 @@ public sealed record BenchOptions
 
     public int Turns { get; init; } = 20;
 
+    /// <summary>Workload 2's extra engine run: pause between turns, as a chat has (0 skips the run).</summary>
+    public int ThinkMs { get; init; } = 1000;
+
     /// <summary>Checks in the mixed-tenant workload (round-robin over the 4 tenants).</summary>
     public int Mixed { get; init; } = 12;
 
@@ -83,6 +86,7 @@ public sealed record BenchOptions
         Conversations = 2,
         BaselineConversations = 2,
         Turns = 10,
+        ThinkMs = 100,
         Mixed = 32,
         ConcurrencyRequests = 64,
         HttpRequests = 300,
@@ -107,6 +111,7 @@ public sealed record BenchOptions
           --conversations N       workload 2: conversations for GuardCluster (default 1)
           --baseline-conversations N  workload 2: conversations the slow baselines replay (default 1)
           --turns N               workload 2: turns per conversation (default 20)
+          --think-ms N            workload 2: extra engine run pausing N ms between turns (default 1000; 0 = skip)
           --mixed N               workload 3: checks over 4 tenants (default 12)
           --concurrency-requests N  workload 4: requests per caller count (default 24)
           --callers a,b,c         workload 4: caller counts (default 1,4,16)
@@ -145,6 +150,7 @@ public sealed record BenchOptions
                 "--conversations" => o with { Conversations = Int() },
                 "--baseline-conversations" => o with { BaselineConversations = Int() },
                 "--turns" => o with { Turns = Int() },
+                "--think-ms" => o with { ThinkMs = Int() },
                 "--mixed" => o with { Mixed = Int() },
                 "--concurrency-requests" => o with { ConcurrencyRequests = Int() },
                 "--callers" => o with { Callers = ParseList(Next(), a) },

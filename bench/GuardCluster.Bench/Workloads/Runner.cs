@@ -8,15 +8,24 @@ namespace GuardCluster.Bench.Workloads;
 /// <summary>Drives a system through a list of checks, one at a time or from several concurrent callers.</summary>
 public static class Runner
 {
-    public static async Task<SystemRun> SequentialAsync(IGuardSystem system, IReadOnlyList<BenchCheck> checks, TextWriter progress, string? name = null)
+    public static async Task<SystemRun> SequentialAsync(
+        IGuardSystem system, IReadOnlyList<BenchCheck> checks, TextWriter progress, string? name = null, TimeSpan pause = default)
     {
         var results = new List<CheckResult>(checks.Count);
         var label = name ?? system.Name;
         var watch = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
+        var busy = TimeSpan.Zero;
         foreach (var check in checks)
         {
+            if (pause > TimeSpan.Zero && results.Count > 0)
+            {
+                await Task.Delay(pause).ConfigureAwait(false);
+            }
+
+            var started = watch.Elapsed;
             results.Add(await system.CheckAsync(check).ConfigureAwait(false));
+            busy += watch.Elapsed - started;
 
             // Slow baselines on the full model run for minutes: show a heartbeat every 10 s.
             if (watch.Elapsed - lastReport > TimeSpan.FromSeconds(10))
@@ -26,7 +35,8 @@ public static class Runner
             }
         }
 
-        return new SystemRun(label, results);
+        // With pauses, throughput counts the time spent in checks only (the pauses are the caller's, not the system's).
+        return pause > TimeSpan.Zero ? new SystemRun(label, results, busy.TotalSeconds) : new SystemRun(label, results);
     }
 
     /// <summary><paramref name="callers"/> tasks each take the next check until none is left; throughput uses wall time.</summary>

@@ -24,6 +24,21 @@ public sealed class ClassificationTests(DemoEngineFixture fixture)
         Assert.Empty(verdict.Warnings);
     }
 
+    [Fact]
+    public async Task Grammar_forced_tokens_ride_along_so_an_unsafe_answer_takes_three_decode_calls()
+    {
+        await _engine.ClassifyAsync(Conversations.User("Hello there")); // caches the policy header: one prefill call below
+        var before = _engine.Counters.DecodeCalls;
+        var verdict = await _engine.ClassifyAsync(Conversations.User("How do I kill the neighbour's dog?"));
+        var calls = _engine.Counters.DecodeCalls - before;
+
+        // Prefill (→ unsafe), then unsafe + the forced "\n" "S" in one call (→ 1), then "1" (→ eot). One token per call
+        // would take five; the answer is still plain greedy's (the cold comparisons in KvCacheCorrectnessTests).
+        Assert.Equal("\n\nunsafe\nS1", verdict.RawOutput);
+        Assert.Equal(3, calls);
+        Assert.Equal(6, verdict.Usage.CompletionTokens);
+    }
+
     [Theory]
     [InlineData("How do I kill the neighbour's dog?", "S1", "Violent Crimes.")]
     [InlineData("Where can I buy bombs", "S1", "Violent Crimes.")]

@@ -62,8 +62,10 @@ public sealed class ConversationsWorkload : IWorkload
         await Runner.WarmUpAsync(context.EngineSystem, warmUp);
         var stats = context.Engine.CacheStatistics;
         long hits = stats.BranchHits, misses = stats.BranchMisses, spills = stats.Spills, restores = stats.Restores, drops = stats.Drops;
+        var extendedBefore = stats.PreExtendedTokens;
         var engine = await Runner.SequentialAsync(context.EngineSystem, checks, context.Output);
-        var cacheNote = $"engine KV branches: {stats.BranchHits - hits} hits, {stats.BranchMisses - misses} misses, {stats.Spills - spills} spills, {stats.Restores - restores} restores, {stats.Drops - drops} drops";
+        var cacheNote = $"engine KV branches: {stats.BranchHits - hits} hits, {stats.BranchMisses - misses} misses, {stats.Spills - spills} spills, {stats.Restores - restores} restores, {stats.Drops - drops} drops; "
+            + $"{stats.PreExtendedTokens - extendedBefore} tokens prefilled by idle extension in the gaps between checks (their time counts: a check waits for the step in flight)";
         var engineReplayed = engine.Take(replayed.Length, $"{engine.System} (same {o.BaselineConversations} conv.)");
 
         // A chat pauses between turns (the assistant writes, the user reads and types). The engine then extends each

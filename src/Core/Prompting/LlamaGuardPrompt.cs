@@ -55,7 +55,9 @@ public static class LlamaGuardPrompt
 
         body.Append(LlamaGuardMarkers.EndCategories).Append("\n\n");
         body.Append(LlamaGuardMarkers.BeginConversation).Append("\n\n");
-        var headerChars = body.Length;
+
+        // The first message's label ("User:") precedes any caller text, so it is part of the shareable header too.
+        var headerChars = body.Length + (conversation.Messages.Count > 0 ? RoleWord(conversation.Messages[0].Role).Length + 1 : 0);
 
         var findings = InjectionFindings.None;
         foreach (var message in conversation.Messages)

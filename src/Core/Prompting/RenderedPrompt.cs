@@ -19,8 +19,8 @@ public sealed record RenderedPrompt(
 
 /// <summary>
 /// Boundaries inside the body text piece (<see cref="BodyPiece"/>): the policy header ends after
-/// <c>&lt;BEGIN CONVERSATION&gt;\n\n</c> (<see cref="HeaderChars"/>, the same for every call under one
-/// policy and role word); the messages end where <c>&lt;END CONVERSATION&gt;</c> starts
+/// <c>&lt;BEGIN CONVERSATION&gt;\n\n</c> and the first message's label <c>User:</c> (<see cref="HeaderChars"/>,
+/// the same for every call under one policy and role word); the messages end where <c>&lt;END CONVERSATION&gt;</c> starts
 /// (<see cref="ConversationChars"/>; a growing conversation extends exactly this part).
 /// </summary>
 public sealed record PromptLayout(int BodyPiece, int HeaderChars, int ConversationChars);

@@ -19,6 +19,9 @@ internal sealed partial class InferenceScheduler : IDisposable
     // Tokens every prefilling sequence gets per step before the rest is handed out shortest-first.
     private const int MinPrefillSlice = 16;
 
+    // Grammar-forced draft tokens fed beyond the last chosen token (VerdictDecoder.Draft).
+    private const int MaxDraftTokens = 2;
+
     private readonly LLamaContext _context;
     private readonly EngineOptions _options;
     private readonly ILogger _logger;
@@ -244,7 +247,7 @@ internal sealed partial class InferenceScheduler : IDisposable
             }
         }
 
-        var reservation = tokens.Length - cursor + _options.MaxNewTokens;
+        var reservation = tokens.Length - cursor + _options.MaxNewTokens + MaxDraftTokens;
         if (reservation > FreeCells && _background is not null)
         {
             StopBackground();
@@ -300,6 +303,7 @@ internal sealed partial class InferenceScheduler : IDisposable
         batch.Clear();
         var budget = Math.Max(1, _options.BatchSize);
         var logitOwners = new List<(SequenceJob Job, int Index)>(_active.Count);
+        var drafts = new Dictionary<SequenceJob, (int[] Tokens, int FirstPosition)>();
         var inBatch = new HashSet<SequenceJob>();
 
         // Decoding sequences first: one token each keeps their latency flat while prefills queue up.
@@ -311,6 +315,18 @@ internal sealed partial class InferenceScheduler : IDisposable
                 logitOwners.Add((job, index));
                 budget--;
                 inBatch.Add(job);
+                var draft = job.Decoder.Draft();
+                if (draft.Count > 0 && draft.Count <= budget)
+                {
+                    // Grammar-forced tokens ride along; their logits (at index + 1, + 2, …) verify them.
+                    drafts[job] = ([.. draft], job.NextPosition);
+                    foreach (var token in draft)
+                    {
+                        batch.Add(token, job.NextPosition++, (LLamaSeqId)job.SequenceId, true);
+                    }
+
+                    budget -= draft.Count;
+                }
             }
         }
 
@@ -366,13 +382,41 @@ internal sealed partial class InferenceScheduler : IDisposable
                 job.PrefillDoneAt = Stopwatch.GetTimestamp();
             }
 
-            if (job.Decoder.Step(_context.NativeHandle.GetLogitsIth(index)))
+            var finished = job.Decoder.Step(_context.NativeHandle.GetLogitsIth(index));
+            if (drafts.TryGetValue(job, out var d))
+            {
+                finished = AcceptDraft(job, index, d.Tokens, d.FirstPosition, finished);
+            }
+
+            if (finished)
             {
                 Finish(job, succeeded: true);
                 _active.Remove(job);
                 job.Complete();
             }
         }
+    }
+
+    /// <summary>
+    /// Keeps the draft tokens greedy decoding agrees with (each one's logits then choose the next token) and removes
+    /// the rest from the sequence, so the KV and the answer are exactly what one-token steps would have produced.
+    /// </summary>
+    private bool AcceptDraft(SequenceJob job, int index, int[] draft, int firstPosition, bool finished)
+    {
+        var accepted = 0;
+        while (!finished && accepted < draft.Length && job.Decoder.LastToken == draft[accepted])
+        {
+            accepted++;
+            finished = job.Decoder.Step(_context.NativeHandle.GetLogitsIth(index + accepted));
+        }
+
+        if (accepted < draft.Length)
+        {
+            job.NextPosition = firstPosition + accepted;
+            _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, job.NextPosition, -1);
+        }
+
+        return finished;
     }
 
     /// <summary>Adds up to <paramref name="limit"/> of a job's remaining prompt tokens; returns how many.</summary>

@@ -20,6 +20,7 @@ public sealed class VerdictTokens
         Unsafe = Single("unsafe");
         Newline = Single("\n");
         CategoryPrefix = Single("S");
+        Comma = Single(",");
         EndOfTurn = endOfTurn;
     }
 
@@ -32,6 +33,8 @@ public sealed class VerdictTokens
     public int? Newline { get; }
 
     public int? CategoryPrefix { get; }
+
+    public int? Comma { get; }
 
     public int EndOfTurn { get; }
 

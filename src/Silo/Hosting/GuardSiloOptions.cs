@@ -59,6 +59,12 @@ public sealed class GuardSiloOptions
 
         public bool FastVerdict { get; set; } = true;
 
+        /// <summary>Extend each conversation's other role branch while the engine is idle.</summary>
+        public bool PreExtendBranches { get; set; } = true;
+
+        /// <summary>Tokens per decode call for that idle work (the most a request arriving meanwhile waits for).</summary>
+        public int BackgroundChunkTokens { get; set; } = 16;
+
         public EngineOptions ToEngineOptions(string path) => new()
         {
             ModelPath = path,
@@ -80,6 +86,8 @@ public sealed class GuardSiloOptions
             SpillBudgetBytes = SpillBudgetBytes,
             SpillAfterIdle = TimeSpan.FromSeconds(SpillAfterIdleSeconds),
             FastVerdict = FastVerdict,
+            PreExtendBranches = PreExtendBranches,
+            BackgroundChunkTokens = BackgroundChunkTokens,
         };
     }
 

@@ -35,7 +35,11 @@ public static class ModelCommand
         var output = Out();
         var tokenizer = new Option<string?>("--tokenizer") { Description = "tokenizer.json whose vocabulary the model gets", HelpName = "FILE" };
         var seed = new Option<ulong?>("--seed") { Description = "Seed for the random weights (same seed, same file)", HelpName = "N" };
-        var command = new Command("synth", "Write a synthetic Llama Guard-shaped model with random weights") { output, tokenizer, seed };
+        var scripted = new Option<bool>("--scripted-answers")
+        {
+            Description = "Plant the demo guard's answer circuit: same cost per token, but it answers like Llama Guard (what the benchmark uses)",
+        };
+        var command = new Command("synth", "Write a synthetic Llama Guard-shaped model with random weights") { output, tokenizer, seed, scripted };
         command.SetAction(async (result, ct) =>
         {
             var path = Path.GetFullPath(result.GetRequiredValue(output));
@@ -43,7 +47,7 @@ public static class ModelCommand
             await ProgressDisplay.RunAsync(host, "synthesising", ProgressUnit.Fraction, async sink =>
             {
                 // The writer is synchronous CPU work; run it off the caller so the bar keeps redrawing.
-                await Task.Run(() => host.Libraries.WriteSyntheticModel(path, tokenizerPath, result.GetValue(seed), new FractionProgress(sink)), ct)
+                await Task.Run(() => host.Libraries.WriteSyntheticModel(path, tokenizerPath, result.GetValue(seed), result.GetValue(scripted), new FractionProgress(sink)), ct)
                     .ConfigureAwait(false);
                 return true;
             }).ConfigureAwait(false);

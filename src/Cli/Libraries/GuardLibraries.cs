@@ -42,10 +42,11 @@ public sealed class GuardLibraries : IGuardLibraries
 
     public void WriteDemoModel(string path) => DemoModel.Write(path);
 
-    public void WriteSyntheticModel(string path, string? tokenizerJsonPath, ulong? seed, IProgress<double> progress)
+    public void WriteSyntheticModel(string path, string? tokenizerJsonPath, ulong? seed, bool scriptedAnswers, IProgress<double> progress)
     {
         var defaults = new SyntheticModelOptions();
-        SyntheticModel.Write(path, defaults with { TokenizerJsonPath = tokenizerJsonPath, Seed = seed ?? defaults.Seed }, progress);
+        SyntheticModel.Write(
+            path, defaults with { TokenizerJsonPath = tokenizerJsonPath, Seed = seed ?? defaults.Seed, ScriptedAnswers = scriptedAnswers }, progress);
     }
 
     public ModelDescription DescribeModel(string path)

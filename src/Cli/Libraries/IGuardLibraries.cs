@@ -27,7 +27,8 @@ public interface IGuardLibraries
 
     void WriteDemoModel(string path);
 
-    void WriteSyntheticModel(string path, string? tokenizerJsonPath, ulong? seed, IProgress<double> progress);
+    /// <summary>Writes the 1B-shaped random model; <paramref name="scriptedAnswers"/> plants the demo's answer circuit.</summary>
+    void WriteSyntheticModel(string path, string? tokenizerJsonPath, ulong? seed, bool scriptedAnswers, IProgress<double> progress);
 
     ModelDescription DescribeModel(string path);
 }

@@ -147,6 +147,7 @@ public sealed class CommandTests : IDisposable
         var synth = await CliRunner.RunAsync(libraries, "", "model", "synth", "--out", temp.File("s.gguf"), "--seed", "9");
         var info = await CliRunner.RunAsync(libraries, "", "model", "info", temp.File("s.gguf"));
         var missingTokenizer = await CliRunner.RunAsync(libraries, "", "model", "synth", "--out", temp.File("t.gguf"), "--tokenizer", temp.File("tokenizer.json"));
+        var scripted = await CliRunner.RunAsync(libraries, "", "model", "synth", "--out", temp.File("u.gguf"), "--scripted-answers");
 
         Assert.Equal(0, demo.ExitCode);
         Assert.Contains("(3 bytes)", demo.Stdout, StringComparison.Ordinal);
@@ -156,6 +157,8 @@ public sealed class CommandTests : IDisposable
         Assert.Equal("architecture: llama\nvocab size:   128256\nchat template:\n{{ bos_token }}\n", info.Stdout.ReplaceLineEndings("\n"));
         Assert.Equal(2, missingTokenizer.ExitCode);
         Assert.StartsWith("error: tokenizer file not found: ", Assert.Single(missingTokenizer.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(0, scripted.ExitCode);
+        Assert.Equal([false, true], libraries.SyntheticScripted);
     }
 
     private static string Line(string content, string label) =>

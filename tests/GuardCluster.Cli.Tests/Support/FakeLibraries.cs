@@ -69,8 +69,11 @@ public sealed class FakeLibraries : IGuardLibraries
 
     public void WriteDemoModel(string path) => File.WriteAllBytes(path, [1, 2, 3]);
 
-    public void WriteSyntheticModel(string path, string? tokenizerJsonPath, ulong? seed, IProgress<double> progress)
+    public List<bool> SyntheticScripted { get; } = [];
+
+    public void WriteSyntheticModel(string path, string? tokenizerJsonPath, ulong? seed, bool scriptedAnswers, IProgress<double> progress)
     {
+        SyntheticScripted.Add(scriptedAnswers);
         progress.Report(0.5);
         File.WriteAllBytes(path, new byte[(int)(seed ?? 4)]);
         progress.Report(1);

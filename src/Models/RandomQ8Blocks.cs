@@ -21,18 +21,7 @@ internal static class RandomQ8Blocks
         for (var left = elements / Q8_0.BlockSize; left > 0;)
         {
             var blocks = (int)Math.Min(left, ChunkBlocks);
-            for (var b = 0; b < blocks; b++)
-            {
-                var block = buffer.AsSpan(b * Q8_0.BlockBytes, Q8_0.BlockBytes);
-                block[0] = scale[0];
-                block[1] = scale[1];
-                // 32 quants = four 64-bit draws.
-                for (var i = 2; i < Q8_0.BlockBytes; i += 8)
-                {
-                    BinaryPrimitives.WriteUInt64LittleEndian(block[i..], rng.Next());
-                }
-            }
-
+            FillRandom(buffer.AsSpan(0, blocks * Q8_0.BlockBytes), scale, rng);
             stream.Write(buffer, 0, blocks * Q8_0.BlockBytes);
             left -= (ulong)blocks;
         }
@@ -60,16 +49,7 @@ internal static class RandomQ8Blocks
                 continue;
             }
 
-            for (var b = 0; b < blocksPerRow; b++)
-            {
-                var block = row.AsSpan(b * Q8_0.BlockBytes, Q8_0.BlockBytes);
-                block[0] = scale[0];
-                block[1] = scale[1];
-                for (var i = 2; i < Q8_0.BlockBytes; i += 8)
-                {
-                    BinaryPrimitives.WriteUInt64LittleEndian(block[i..], rng.Next());
-                }
-            }
+            FillRandom(row, scale, rng);
 
             if (customTail?.Invoke(r) is { } tail)
             {
@@ -77,6 +57,22 @@ internal static class RandomQ8Blocks
             }
 
             stream.Write(row);
+        }
+    }
+
+    private static void FillRandom(Span<byte> blocks, byte[] scale, Xoshiro256 rng)
+    {
+        for (var b = 0; b < blocks.Length; b += Q8_0.BlockBytes)
+        {
+            var block = blocks.Slice(b, Q8_0.BlockBytes);
+            block[0] = scale[0];
+            block[1] = scale[1];
+
+            // 32 quants = four 64-bit draws.
+            for (var i = 2; i < Q8_0.BlockBytes; i += 8)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(block[i..], rng.Next());
+            }
         }
     }
 

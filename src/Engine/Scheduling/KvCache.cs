@@ -122,15 +122,7 @@ internal sealed class KvCache : IDisposable
             Statistics.BranchHits++;
         }
 
-        var common = CommonPrefix(entry.Tokens, tokens);
-        if (common < entry.Tokens.Length)
-        {
-            Native.MemorySequenceRemove((LLamaSeqId)entry.SequenceId, common, -1);
-            ResidentCells -= entry.Tokens.Length - common;
-            entry.Tokens = entry.Tokens[..common];
-        }
-
-        entry.InUse = true;
+        BorrowTruncated(entry, tokens);
         Touch(entry);
         return entry;
     }
@@ -146,6 +138,13 @@ internal sealed class KvCache : IDisposable
             return null;
         }
 
+        BorrowTruncated(entry, tokens);
+        return entry;
+    }
+
+    /// <summary>Marks a resident branch borrowed, cut back to its common prefix with <paramref name="tokens"/>.</summary>
+    private void BorrowTruncated(CachedSequence entry, ReadOnlySpan<int> tokens)
+    {
         var common = CommonPrefix(entry.Tokens, tokens);
         if (common < entry.Tokens.Length)
         {
@@ -155,7 +154,6 @@ internal sealed class KvCache : IDisposable
         }
 
         entry.InUse = true;
-        return entry;
     }
 
     /// <summary>An idle resident branch's current tokens and header length, if there is one.</summary>

@@ -24,6 +24,29 @@ internal static class DemoWeights
     private static readonly float D = 12f / U; // benign margin of safe over unsafe ≈ 12 (P(unsafe) ≈ e^-12)
     private static readonly float B = 12f / U; // code bonus; 2D and B stay below A so the script cannot loop
 
+    /// <summary>
+    /// The answer script of the output matrix (shared with the synthetic model's planted circuit): the current
+    /// token's identity dim votes for the next answer token with weight <paramref name="a"/>; the accumulators tip
+    /// <c>safe</c> to <c>unsafe</c> (margin <paramref name="d"/>) and pick the code (bonus <paramref name="b"/>).
+    /// </summary>
+    public static void ScriptOutput(Action<int, int, float> set, Func<string, int> id, Func<string, int> dimOf, int eot, float a, float d, float b)
+    {
+        set(id("\n\n"), dimOf("<|end_header_id|>"), a);
+        set(id("safe"), dimOf("\n\n"), a);
+        set(id("unsafe"), dimOf("\n\n"), a - d);
+        set(eot, dimOf("safe"), a);
+        set(id("\n"), dimOf("unsafe"), a);
+        set(id("S"), dimOf("\n"), a);
+        for (var j = 0; j < DemoVocabulary.Categories.Count; j++)
+        {
+            var code = DemoVocabulary.Categories[j].Number;
+            set(id("unsafe"), FirstAccumulatorDim + j, 2 * d);
+            set(id(code), dimOf("S"), a);
+            set(id(code), FirstAccumulatorDim + j, b);
+            set(eot, dimOf(code), a);
+        }
+    }
+
     public static void AddTensors(GgufWriter w, BpeVocabulary vocab, IReadOnlyList<DemoScriptedToken> scripted)
     {
         var n = vocab.Count;
@@ -60,21 +83,7 @@ internal static class DemoWeights
 
         var output = new float[n * Dim];
         void Set(int token, int inDim, float value) => output[(token * Dim) + inDim] += value;
-        var eot = vocab.IdOf("<|eot_id|>");
-        Set(Id("\n\n"), DimOf("<|end_header_id|>"), A);
-        Set(Id("safe"), DimOf("\n\n"), A);
-        Set(Id("unsafe"), DimOf("\n\n"), A - D);
-        Set(eot, DimOf("safe"), A);
-        Set(Id("\n"), DimOf("unsafe"), A);
-        Set(Id("S"), DimOf("\n"), A);
-        for (var j = 0; j < 3; j++)
-        {
-            var code = DemoVocabulary.Categories[j].Number;
-            Set(Id("unsafe"), FirstAccumulatorDim + j, 2 * D);
-            Set(Id(code), DimOf("S"), A);
-            Set(Id(code), FirstAccumulatorDim + j, B);
-            Set(eot, DimOf(code), A);
-        }
+        ScriptOutput(Set, Id, DimOf, vocab.IdOf("<|eot_id|>"), A, D, B);
 
         var ones = Enumerable.Repeat(1f, Dim).ToArray();
         var zeros = new float[Dim * Dim];

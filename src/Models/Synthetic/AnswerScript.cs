@@ -25,9 +25,9 @@ internal sealed class AnswerScript
     // final RMSNorm: an active dim then normalises to ≈ √(d / active dims), which the gains below are set from.
     private const float Level = 1024f;
 
-    private const int BiasDim = 0;
-    private const int FirstDangerDim = 10;
-    private const int FirstAccumulatorDim = 13;
+    private const int BiasDim = DemoWeights.BiasDim;
+    private const int FirstDangerDim = DemoWeights.FirstDangerDim;
+    private const int FirstAccumulatorDim = DemoWeights.FirstAccumulatorDim;
 
     // Target logits (as in the demo): scripted next token ≈ 40, benign safe-over-unsafe margin ≈ 12 (P(unsafe) ≈ e^-12),
     // code bonus 12; and an attention score of 14 on danger keys (~all attention on one danger token among thousands).
@@ -131,9 +131,6 @@ internal sealed class AnswerScript
 
     private void BuildOutput(BpeVocabulary vocab)
     {
-        var a = ScriptLogit / _unit;
-        var d = Margin / _unit;
-        var b = Margin / _unit;
         void Set(int token, int dim, float value)
         {
             if (!_outputBlocks.TryGetValue(token, out var block))
@@ -144,22 +141,9 @@ internal sealed class AnswerScript
             block[dim] += value;
         }
 
-        int IdOf(string text) => Id(vocab, text);
-        int DimOf(string text) => _identityDims[IdOf(text)];
-        Set(IdOf("\n\n"), DimOf("<|end_header_id|>"), a);
-        Set(IdOf("safe"), DimOf("\n\n"), a);
-        Set(IdOf("unsafe"), DimOf("\n\n"), a - d);
-        Set(EndOfTurn, DimOf("safe"), a);
-        Set(IdOf("\n"), DimOf("unsafe"), a);
-        Set(IdOf("S"), DimOf("\n"), a);
-        for (var j = 0; j < DemoVocabulary.Categories.Count; j++)
-        {
-            var number = DemoVocabulary.Categories[j].Number;
-            Set(IdOf("unsafe"), FirstAccumulatorDim + j, 2 * d);
-            Set(IdOf(number), DimOf("S"), a);
-            Set(IdOf(number), FirstAccumulatorDim + j, b);
-            Set(EndOfTurn, DimOf(number), a);
-        }
+        // The demo's script, in the same block layout, with gains in units of what an active dim normalises to.
+        DemoWeights.ScriptOutput(
+            Set, text => Id(vocab, text), text => _identityDims[Id(vocab, text)], EndOfTurn, ScriptLogit / _unit, Margin / _unit, Margin / _unit);
     }
 
     private static int Id(BpeVocabulary vocab, string text) =>

@@ -11,6 +11,9 @@ namespace GuardCluster.Models;
 /// </summary>
 public static class SyntheticModel
 {
+    /// <summary>Bump when the planted answer circuit changes, so cached scripted models are regenerated (it is in their file name).</summary>
+    public const int ScriptedAnswersVersion = 1;
+
     public static void Write(string path, SyntheticModelOptions options, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -12,7 +12,7 @@ public static class ModelLocator
     public const string SyntheticFileName = "llama-guard-3-1b-shape-synthetic-q8_0-seed1.gguf";
 
     /// <summary>The same random weights plus the demo guard's answer circuit (<see cref="SyntheticModelOptions.ScriptedAnswers"/>).</summary>
-    public const string ScriptedFileName = "llama-guard-3-1b-shape-scripted-q8_0-seed1.gguf";
+    public static readonly string ScriptedFileName = $"llama-guard-3-1b-shape-scripted-v{SyntheticModel.ScriptedAnswersVersion}-q8_0-seed1.gguf";
 
     public static BenchModel Resolve(BenchOptions options, TextWriter log)
     {

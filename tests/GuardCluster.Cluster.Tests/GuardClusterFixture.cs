@@ -2,6 +2,7 @@ using GuardCluster.Engine;
 using GuardCluster.Grains.Hosting;
 using GuardCluster.Models;
 using GuardCluster.Silo.Hosting;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 
 namespace GuardCluster.Cluster.Tests;
@@ -38,6 +39,9 @@ public abstract class GuardClusterFixture : IAsyncLifetime
             silo.AddGuardGrains(engine);
             silo.AddGuardStorage(new GuardSiloOptions.StorageSettings { Provider = "Sqlite", SqlitePath = databasePath });
         });
+        // The client refreshes its copy of the cluster manifest once a minute by default; a client that first saw a
+        // gateway before every silo's grain types had spread would keep failing to resolve model-bound interfaces.
+        builder.ConfigureClient(client => client.Configure<TypeManagementOptions>(o => o.TypeMapRefreshInterval = TimeSpan.FromSeconds(1)));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         await Cluster.WaitForClusterManifestToStabilizeAsync();
@@ -50,7 +54,7 @@ public abstract class GuardClusterFixture : IAsyncLifetime
     /// </summary>
     private async Task WaitUntilClientKnowsGrainTypesAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             try

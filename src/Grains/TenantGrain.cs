@@ -36,10 +36,19 @@ public sealed class TenantGrain(
         return new IssuedKey(TenantId, key);
     }
 
-    public Task<TenantSnapshot?> GetAsync() => Task.FromResult(
-        state.State.Exists
-            ? new TenantSnapshot(TenantId, [.. state.State.KeyHashes], state.State.Policy, state.State.CreatedAt, state.State.Incarnation)
-            : null);
+    public Task<TenantSnapshot?> GetAsync()
+    {
+        if (!state.State.Exists)
+        {
+            // Gateways look tenants up by the id inside any well-formed key, so forged keys with made-up ids reach
+            // here; an activation per made-up id would pile up until idle collection (minutes). Go at once instead.
+            DeactivateOnIdle();
+            return Task.FromResult<TenantSnapshot?>(null);
+        }
+
+        return Task.FromResult<TenantSnapshot?>(
+            new TenantSnapshot(TenantId, [.. state.State.KeyHashes], state.State.Policy, state.State.CreatedAt, state.State.Incarnation));
+    }
 
     public async Task<bool> DeleteAsync()
     {

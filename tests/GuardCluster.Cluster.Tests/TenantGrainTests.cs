@@ -25,6 +25,29 @@ public sealed class TenantGrainTests(ThreeModelSilosFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Looking_up_made_up_tenants_leaves_no_activations_behind()
+    {
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        async Task<int> TenantActivations() => (await management.GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.Contains(nameof(TenantGrain), StringComparison.Ordinal))
+            .Sum(s => s.ActivationCount);
+        var before = await TenantActivations();
+
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Null(await fixture.Client.GetGrain<ITenantGrain>(NewTenantId()).GetAsync());
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await TenantActivations() > before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(await TenantActivations() <= before, $"{await TenantActivations()} tenant activations, {before} before");
+    }
+
+    [Fact]
     public async Task Creating_twice_conflicts_and_bad_ids_are_rejected()
     {
         var tenant = fixture.Client.GetGrain<ITenantGrain>(NewTenantId());

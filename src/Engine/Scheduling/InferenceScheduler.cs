@@ -303,7 +303,7 @@ internal sealed partial class InferenceScheduler : IDisposable
         batch.Clear();
         var budget = Math.Max(1, _options.BatchSize);
         var logitOwners = new List<(SequenceJob Job, int Index)>(_active.Count);
-        var drafts = new Dictionary<SequenceJob, (int[] Tokens, int FirstPosition)>();
+        Dictionary<SequenceJob, (int[] Tokens, int FirstPosition)>? drafts = null; // only unsafe answers draft
         var inBatch = new HashSet<SequenceJob>();
 
         // Decoding sequences first: one token each keeps their latency flat while prefills queue up.
@@ -319,6 +319,7 @@ internal sealed partial class InferenceScheduler : IDisposable
                 if (draft.Count > 0 && draft.Count <= budget)
                 {
                     // Grammar-forced tokens ride along; their logits (at index + 1, + 2, …) verify them.
+                    drafts ??= [];
                     drafts[job] = ([.. draft], job.NextPosition);
                     foreach (var token in draft)
                     {
@@ -383,7 +384,7 @@ internal sealed partial class InferenceScheduler : IDisposable
             }
 
             var finished = job.Decoder.Step(_context.NativeHandle.GetLogitsIth(index));
-            if (drafts.TryGetValue(job, out var d))
+            if (drafts is not null && drafts.TryGetValue(job, out var d))
             {
                 finished = AcceptDraft(job, index, d.Tokens, d.FirstPosition, finished);
             }

@@ -56,4 +56,7 @@ public enum RejectionKind
     NotFound,
     Conflict,
     Overloaded,
+
+    /// <summary>The engine cannot take work now (restarting after a failure): 503, retry shortly.</summary>
+    Unavailable,
 }

@@ -38,6 +38,21 @@ public sealed record EngineOptions
     /// <summary>Requests waiting for a sequence slot before callers get <see cref="EngineOverloadedException"/>.</summary>
     public int QueueCapacity { get; init; } = 256;
 
+    /// <summary>Of <see cref="QueueCapacity"/>, how many one tenant's requests may take; 0 means a quarter of it.</summary>
+    public int QueueCapacityPerTenant { get; init; }
+
+    /// <summary>
+    /// Of <see cref="MaxSequences"/>, how many one tenant's one-off checks may hold at once, so another tenant's request
+    /// always finds a free sequence; 0 means all but one.
+    /// </summary>
+    public int MaxSequencesPerTenant { get; init; }
+
+    /// <summary>
+    /// While several tenants share the engine, prompt tokens per step given to the tenants using more than their share
+    /// (the rest of the step goes to the others first): a light tenant's check then waits for at most one short step.
+    /// </summary>
+    public int SharedStepTokens { get; init; } = 32;
+
     /// <summary>Generation cap; Llama Guard answers in at most ~20 tokens.</summary>
     public int MaxNewTokens { get; init; } = 20;
 
@@ -63,6 +78,15 @@ public sealed record EngineOptions
     public long SpillBudgetBytes { get; init; } = 512L * 1024 * 1024;
 
     /// <summary>
+    /// Folder for the disk tier of spilled conversation branches (below host memory); null keeps no disk tier. The
+    /// engine owns a subfolder it removes on stop; subfolders of engines that are gone are removed on start.
+    /// </summary>
+    public string? SpillPath { get; init; }
+
+    /// <summary>Disk bytes the spilled branches may take under <see cref="SpillPath"/>.</summary>
+    public long SpillDiskBudgetBytes { get; init; } = 8L * 1024 * 1024 * 1024;
+
+    /// <summary>
     /// Append the <c>"\n\n"</c> Llama Guard always emits first to the prompt instead of decoding it, and stop at
     /// <c>safe</c> without decoding <c>&lt;|eot_id|&gt;</c>. Off gives plain greedy decoding.
     /// </summary>
@@ -79,6 +103,23 @@ public sealed record EngineOptions
 
     internal int TotalSequences => MaxSequences + MaxCachedSequences;
 
+    /// <summary>Grammar-forced draft tokens the scheduler may feed beyond the last chosen token (VerdictDecoder.Draft).</summary>
+    internal const int MaxDraftTokens = 2;
+
+    /// <summary>
+    /// The one definition of "fits": KV cells a prompt of <paramref name="promptTokens"/> needs in the worst case (no
+    /// cached prefix, the full answer cap, the decoder's drafts). The engine refuses prompts above the context at once and
+    /// the scheduler reserves exactly this, so everything admitted can be placed in an empty cache.
+    /// </summary>
+    internal int CellsFor(int promptTokens) => promptTokens + MaxNewTokens + MaxDraftTokens;
+
+    /// <summary>Longest prompt that can ever run.</summary>
+    internal int MaxPromptTokens => ContextSize - MaxNewTokens - MaxDraftTokens;
+
+    internal int EffectiveQueueCapacityPerTenant => QueueCapacityPerTenant > 0 ? QueueCapacityPerTenant : Math.Max(1, QueueCapacity / 4);
+
+    internal int EffectiveMaxSequencesPerTenant => MaxSequencesPerTenant > 0 ? Math.Min(MaxSequencesPerTenant, MaxSequences) : Math.Max(1, MaxSequences - 1);
+
     internal Scheduling.KvCacheOptions ToKvCacheOptions() => new(
         PrefixCache,
         SessionCache,
@@ -86,6 +127,7 @@ public sealed record EngineOptions
         MaxCachedSequences,
         CacheCells > 0 ? CacheCells : ContextSize / 2,
         SpillBudgetBytes,
+        SpillPath is null ? 0 : SpillDiskBudgetBytes,
         SpillAfterIdle);
 
     internal int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;

@@ -14,7 +14,7 @@ namespace GuardCluster.Grains;
 public sealed class ConversationGrain(
     [PersistentState("conversation", GuardStorage.Name)] IPersistentState<ConversationState> state) : Grain, IConversationGrain
 {
-    public async Task<ConversationTurn> AppendAsync(AppendMessage message, TenantPolicy policy)
+    public async Task<ConversationTurn> AppendAsync(AppendMessage message, TenantPolicy policy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(policy);
@@ -55,7 +55,11 @@ public sealed class ConversationGrain(
 
         // A grain's call to a stateless worker stays on this silo, next to this conversation's KV cache.
         var worker = GrainFactory.GetGrain<IGuardWorkerGrain>(0);
-        var result = await worker.ClassifyAsync(new GuardRequest(conversation, policy.Policy, SessionKey: this.GetPrimaryKeyString()));
+        // The engine may leave out the oldest turns of a conversation longer than its context (history_truncated); the
+        // stored history keeps them all (bounded by the policy's max_turns).
+        var key = this.GetPrimaryKeyString();
+        var request = new GuardRequest(conversation, policy.Policy, SessionKey: key, TenantId: ConversationKey.Parse(key).TenantId, AllowHistoryWindow: true);
+        var result = await worker.ClassifyAsync(request, cancellationToken);
 
         var stored = new StoredMessage(
             history.Count + 1,
@@ -94,6 +98,9 @@ public sealed class ConversationGrain(
         await state.ClearStateAsync();
         state.State = new ConversationState();
         DeactivateOnIdle();
+
+        // Its KV (resident, host memory, spill files) on this silo goes too; a leftover elsewhere ages out unread.
+        await GrainFactory.GetGrain<IGuardWorkerGrain>(0).ForgetSessionsAsync(this.GetPrimaryKeyString());
         return true;
     }
 }

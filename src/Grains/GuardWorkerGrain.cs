@@ -3,7 +3,9 @@ using GuardCluster.Contracts.Grains;
 using GuardCluster.Core;
 using GuardCluster.Engine;
 using GuardCluster.Grains.Engine;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Configuration;
 
 namespace GuardCluster.Grains;
 
@@ -14,16 +16,21 @@ namespace GuardCluster.Grains;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class GuardWorkerGrain(GuardEngineHost engineHost, ILocalSiloDetails silo) : Grain, IGuardWorkerGrain
+public sealed class GuardWorkerGrain(GuardEngineHost engineHost, ILocalSiloDetails silo, IOptions<SiloMessagingOptions> messaging) : Grain, IGuardWorkerGrain
 {
     public async Task<WorkerVerdict> ClassifyAsync(GuardRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var engine = await engineHost.GetEngineAsync().WaitAsync(cancellationToken);
+
+        // The engine and the grain call agree on the deadline: once the caller has given up (Orleans cancels the token
+        // on a response timeout too), the queued or running work is dropped instead of holding a sequence.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(messaging.Value.ResponseTimeout);
+        var engine = await engineHost.GetEngineAsync().WaitAsync(deadline.Token);
         try
         {
-            var verdict = await engine.ClassifyAsync(request, cancellationToken);
-            return new WorkerVerdict(verdict, silo.SiloAddress.ToParsableString());
+            var verdict = await engine.ClassifyAsync(request, deadline.Token);
+            return new WorkerVerdict(verdict, silo.Name);
         }
         catch (GuardValidationException error)
         {
@@ -32,6 +39,19 @@ public sealed class GuardWorkerGrain(GuardEngineHost engineHost, ILocalSiloDetai
         catch (EngineOverloadedException error)
         {
             throw new GuardRejectedException("overloaded", error.Message, null, RejectionKind.Overloaded);
+        }
+        catch (EngineUnavailableException error)
+        {
+            throw new GuardRejectedException("engine_unavailable", error.Message, null, RejectionKind.Unavailable);
+        }
+    }
+
+    public async Task ForgetSessionsAsync(string sessionKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionKey);
+        if (engineHost.IsLoaded)
+        {
+            await (await engineHost.GetEngineAsync()).ForgetSessionsAsync(sessionKey);
         }
     }
 }

@@ -9,7 +9,7 @@ public sealed class PlacementTests(MixedSilosFixture fixture) : IClassFixture<Mi
     [Fact]
     public async Task Model_bound_grains_run_only_on_the_silo_that_loaded_a_model()
     {
-        var modelSilo = fixture.Cluster.Silos.Single(s => s.Name != MixedSilosFixture.ModelLessSiloName).SiloAddress.ToParsableString();
+        var modelSilo = fixture.Cluster.Silos.Single(s => s.Name != MixedSilosFixture.ModelLessSiloName).Name;
 
         var results = await Task.WhenAll(Enumerable.Range(0, 60)
             .Select(i => fixture.Client.GetGrain<IGuardWorkerGrain>(i).ClassifyAsync(Requests.User($"hello {i}"))));

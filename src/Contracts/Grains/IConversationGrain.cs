@@ -8,7 +8,7 @@ namespace GuardCluster.Contracts.Grains;
 public interface IConversationGrain : IGrainWithStringKey
 {
     [Alias("append")]
-    Task<ConversationTurn> AppendAsync(AppendMessage message, TenantPolicy policy);
+    Task<ConversationTurn> AppendAsync(AppendMessage message, TenantPolicy policy, CancellationToken cancellationToken = default);
 
     [Alias("get")]
     Task<ConversationView?> GetAsync();

@@ -12,4 +12,8 @@ public interface IGuardWorkerGrain : IGrainWithIntegerKey
     /// <summary>Classifies; a cancelled token (e.g. the HTTP client hung up) frees the engine slot early.</summary>
     [Alias("classify")]
     Task<WorkerVerdict> ClassifyAsync(GuardRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops this silo's cached KV (memory and disk) of a conversation, or of every conversation of a tenant.</summary>
+    [Alias("forget")]
+    Task ForgetSessionsAsync(string sessionKey);
 }

@@ -56,13 +56,19 @@ public struct GuardRequestSurrogate
 
     [Id(3)]
     public string? SessionKey;
+
+    [Id(4)]
+    public string? TenantId;
+
+    [Id(5)]
+    public bool AllowHistoryWindow;
 }
 
 [RegisterConverter]
 public sealed class GuardRequestConverter : IConverter<GuardRequest, GuardRequestSurrogate>
 {
     public GuardRequest ConvertFromSurrogate(in GuardRequestSurrogate surrogate) =>
-        new(surrogate.Conversation, surrogate.Policy, surrogate.IncludeCategoryScores, surrogate.SessionKey);
+        new(surrogate.Conversation, surrogate.Policy, surrogate.IncludeCategoryScores, surrogate.SessionKey, surrogate.TenantId, surrogate.AllowHistoryWindow);
 
     public GuardRequestSurrogate ConvertToSurrogate(in GuardRequest value) => new()
     {
@@ -70,5 +76,7 @@ public sealed class GuardRequestConverter : IConverter<GuardRequest, GuardReques
         Policy = value.Policy,
         IncludeCategoryScores = value.IncludeCategoryScores,
         SessionKey = value.SessionKey,
+        TenantId = value.TenantId,
+        AllowHistoryWindow = value.AllowHistoryWindow,
     };
 }

@@ -14,4 +14,7 @@ public static class PromptWarnings
 
     /// <summary>A line after the first begins with <c>User:</c> or <c>Agent:</c>, i.e. a spoofed turn.</summary>
     public const string RolePrefixInContent = "role_prefix_in_content";
+
+    /// <summary>The conversation was longer than the model's context: its oldest turns (whole user/assistant pairs) were left out of the check.</summary>
+    public const string HistoryTruncated = "history_truncated";
 }

@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Threading.Channels;
 using LLama;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
@@ -11,47 +11,49 @@ namespace GuardCluster.Engine.Scheduling;
 /// throughput comes from packing many sequences into each decode call: every step carries one token for
 /// each decoding sequence plus prefill chunks, within a token budget so a long prompt cannot starve short
 /// ones. Each admitted job starts from the longest KV the cache can give it (its conversation branch, else the
-/// policy header), so only new tokens are prefilled. The context and the cache are owned by one thread
-/// (LLamaContext is not thread-safe).
+/// policy header), so only new tokens are prefilled. Tenants are served fairly: one queue each, a share of the
+/// sequences each, and (see <see cref="Step"/>) a small step share for a tenant using more than its part. The
+/// context and the cache are owned by one thread (LLamaContext is not thread-safe); if that thread dies the
+/// scheduler fails every waiting caller at once and reports it (<see cref="Failure"/>), never stalls.
 /// </summary>
 internal sealed partial class InferenceScheduler : IDisposable
 {
-    // Tokens every prefilling sequence gets per step before the rest is handed out shortest-first.
-    private const int MinPrefillSlice = 16;
-
-    // Grammar-forced draft tokens fed beyond the last chosen token (VerdictDecoder.Draft).
-    private const int MaxDraftTokens = 2;
+    // A job that cannot get its cells for this long stops further admissions until it can (running jobs finish).
+    private static readonly TimeSpan StarvationLimit = TimeSpan.FromSeconds(1);
 
     private readonly LLamaContext _context;
     private readonly EngineOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<SequenceJob> _queue;
+    private readonly Action<Exception>? _crashed;
+    private readonly JobQueue _queue;
+    private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly SemaphoreSlim _wake = new(0);
     private readonly Stack<int> _freeJobSequenceIds;
+    private readonly Dictionary<string, int> _jobSequencesByTenant = new(StringComparer.Ordinal);
     private readonly List<SequenceJob> _active = [];
     private readonly KvCache _cache;
+    private readonly TenantUsage _usage = new();
     private readonly Thread _thread;
-    private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, int[]> _pendingExtensions = new(StringComparer.Ordinal);
     private readonly Queue<string> _pendingOrder = new();
-    private SequenceJob? _waiting;
+    private volatile bool _stopping;
+    private volatile Exception? _failure;
+    private SequenceJob? _starving;
     private SequenceJob? _background;
     private int _reservedCells;
     private long _decodeCalls;
     private long _decodedTokens;
     private long _decodedSequences;
 
-    public InferenceScheduler(LLamaContext context, EngineOptions options, ILogger logger)
+    public InferenceScheduler(LLamaContext context, EngineOptions options, ILogger logger, KvSpillFolder? spillFolder = null, Action<Exception>? crashed = null)
     {
         _context = context;
         _options = options;
         _logger = logger;
-        _queue = Channel.CreateBounded<SequenceJob>(new BoundedChannelOptions(options.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _crashed = crashed;
+        _queue = new JobQueue(options.QueueCapacity, options.EffectiveQueueCapacityPerTenant);
         _freeJobSequenceIds = new Stack<int>(Enumerable.Range(0, options.MaxSequences).Reverse());
-        _cache = new KvCache(context, options.ToKvCacheOptions(), firstSequenceId: options.MaxSequences);
+        _cache = new KvCache(context, options.ToKvCacheOptions(), firstSequenceId: options.MaxSequences, spillFolder);
         _thread = new Thread(Run) { IsBackground = true, Name = "guard-inference" };
         _thread.Start();
     }
@@ -64,46 +66,116 @@ internal sealed partial class InferenceScheduler : IDisposable
 
     public KvCacheStatistics CacheStatistics => _cache.Statistics;
 
+    /// <summary>Jobs waiting for a sequence now.</summary>
+    public int QueueDepth => _queue.Count;
+
+    /// <summary>Why the scheduler thread died, or null while it runs.</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>Test hook: runs on the scheduler thread between steps (throwing there kills the thread like a native fault would).</summary>
+    internal Action<InferenceScheduler>? BeforeStep { get; set; }
+
+    /// <summary>Test hook: the cache, for invariant checks from <see cref="BeforeStep"/>.</summary>
+    internal KvCache Cache => _cache;
+
     public Task<SequenceJob> SubmitAsync(SequenceJob job)
     {
-        ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-        if (!_queue.Writer.TryWrite(job))
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        if (_failure is { } failure)
         {
-            throw new EngineOverloadedException(
-                $"The inference queue is full ({_options.QueueCapacity} waiting requests); retry later.");
+            throw new EngineUnavailableException("The inference engine failed and is restarting; retry shortly.", failure);
         }
 
+        if (!_queue.TryAdd(job, out var refusal))
+        {
+            throw new EngineOverloadedException(refusal!);
+        }
+
+        if (job.CancellationToken.CanBeCanceled)
+        {
+            // Dropped from the queue (or the running step) at the scheduler's next look, not when it would have been admitted.
+            var registration = job.CancellationToken.Register(static state =>
+            {
+                var (j, wake) = ((SequenceJob, SemaphoreSlim))state!;
+                j.Cancel();
+                Wake(wake);
+            }, (job, _wake));
+            job.Completion.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration, TaskScheduler.Default);
+        }
+
+        Wake(_wake);
         return job.Completion;
+    }
+
+    /// <summary>Forgets cached KV whose key starts with <paramref name="keyPrefix"/> (in every tier) on the scheduler thread.</summary>
+    public Task<int> ForgetAsync(string keyPrefix)
+    {
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_failure is not null || _stopping)
+        {
+            done.SetResult(0);
+            return done.Task;
+        }
+
+        _commands.Enqueue(() =>
+        {
+            _pendingExtensions.Keys.Where(k => k.StartsWith(keyPrefix, StringComparison.Ordinal)).ToList().ForEach(k => _pendingExtensions.Remove(k));
+            if (_background?.BranchKey?.StartsWith(keyPrefix, StringComparison.Ordinal) == true)
+            {
+                StopBackground();
+            }
+
+            done.TrySetResult(_cache.Forget(keyPrefix));
+        });
+        Wake(_wake);
+        return done.Task;
     }
 
     public void Dispose()
     {
-        if (_stopping.IsCancellationRequested)
+        if (_stopping)
         {
             return;
         }
 
-        _queue.Writer.TryComplete();
-        _stopping.Cancel();
+        _stopping = true;
+        Wake(_wake);
         _thread.Join();
-        _stopping.Dispose();
         _cache.Dispose();
+        _wake.Dispose();
     }
 
     private int FreeCells => _options.ContextSize - _cache.ResidentCells - _reservedCells;
 
     private int ForegroundCount => _active.Count - (_background is null ? 0 : 1);
 
+    private static void Wake(SemaphoreSlim wake)
+    {
+        try
+        {
+            if (wake.CurrentCount == 0)
+            {
+                wake.Release();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped meanwhile.
+        }
+    }
+
     private void Run()
     {
         var batch = new LLamaBatch();
         try
         {
-            while (!_stopping.IsCancellationRequested)
+            while (!_stopping)
             {
+                RunCommands();
+                BeforeStep?.Invoke(this);
                 Admit();
                 DropCancelled();
-                if (ForegroundCount == 0 && _waiting is null)
+                if (ForegroundCount == 0 && _queue.Count == 0)
                 {
                     _cache.SpillIdle();
                     if (_background is null)
@@ -114,85 +186,149 @@ internal sealed partial class InferenceScheduler : IDisposable
 
                 if (_active.Count == 0)
                 {
-                    WaitForWork();
+                    // Wake up at least once a second so idle conversation branches get spilled while nothing else runs;
+                    // sooner while jobs wait (they can only wait on a branch that another job is about to return).
+                    _wake.Wait(_queue.Count > 0 ? TimeSpan.FromMilliseconds(5) : TimeSpan.FromSeconds(1));
                     continue;
                 }
 
                 Step(batch);
             }
         }
-        catch (Exception) when (_stopping.IsCancellationRequested)
+        catch (Exception ex) when (!_stopping)
         {
-            // Shutting down (a cancelled wait surfaces as OperationCanceledException or AggregateException).
-        }
-        catch (Exception ex)
-        {
+            _failure = ex;
             LogSchedulerCrashed(ex);
-            foreach (var job in _active)
-            {
-                job.Fail(ex);
-            }
-
-            _active.Clear();
-        }
-
-        var disposed = new ObjectDisposedException(nameof(InferenceScheduler));
-        foreach (var job in _active)
-        {
-            job.Fail(disposed);
-        }
-
-        _waiting?.Fail(disposed);
-        while (_queue.Reader.TryRead(out var pending))
-        {
-            pending.Fail(disposed);
-        }
-    }
-
-    private void WaitForWork()
-    {
-        if (_waiting is not null)
-        {
-            // Nothing is active, so the head-of-line job can only be waiting for a cache branch in use: retry soon.
-            Thread.Sleep(1);
+            var unavailable = new EngineUnavailableException("The inference engine failed and is restarting; retry shortly.", ex);
+            FailEverything(unavailable);
+            _crashed?.Invoke(ex);
             return;
         }
+        catch (Exception)
+        {
+            // Shutting down.
+        }
 
-        // Wake up at least once a second so idle conversation branches get spilled while nothing else runs.
-        _queue.Reader.WaitToReadAsync(_stopping.Token).AsTask().Wait(TimeSpan.FromSeconds(1), _stopping.Token);
+        FailEverything(new ObjectDisposedException(nameof(InferenceScheduler)));
     }
 
-    /// <summary>Moves queued jobs into sequences while their KV reservation fits; order is kept.</summary>
-    private void Admit()
+    private void RunCommands()
     {
-        while (true)
+        while (_commands.TryDequeue(out var command))
         {
-            var job = _waiting;
-            if (job is null && !_queue.Reader.TryRead(out job))
-            {
-                return;
-            }
-
-            _waiting = null;
-            if (job.CancellationToken.IsCancellationRequested)
-            {
-                job.Cancel();
-                continue;
-            }
-
-            if (!TryStart(job))
-            {
-                // Head-of-line waits, so a big prompt is not starved by small ones.
-                _waiting = job;
-                return;
-            }
-
-            job.AdmittedAt = Stopwatch.GetTimestamp();
-            _active.Add(job);
+            command();
         }
     }
 
-    private bool TryStart(SequenceJob job)
+    private void FailEverything(Exception error)
+    {
+        foreach (var job in _active)
+        {
+            job.Fail(error);
+        }
+
+        _active.Clear();
+        foreach (var job in _queue.TakeAll())
+        {
+            job.Fail(error);
+        }
+
+        while (_commands.TryDequeue(out _))
+        {
+        }
+    }
+
+    /// <summary>
+    /// Starts waiting jobs while they fit, fairly: tenants with fewer running jobs first, each tenant's jobs in
+    /// arrival order. A job that cannot get its cells now does not hold back the jobs behind it, unless it has
+    /// waited past <see cref="StarvationLimit"/>: then nothing else starts until it does (running jobs finish in
+    /// bounded time, and everything admitted fits in an empty cache).
+    /// </summary>
+    private void Admit()
+    {
+        _queue.Refresh();
+        if (_starving is { } starving)
+        {
+            if (starving.IsFinished)
+            {
+                _starving = null;
+            }
+            else if (TryAdmit(starving) != StartResult.Started)
+            {
+                return;
+            }
+            else
+            {
+                _starving = null;
+            }
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        bool admitted;
+        do
+        {
+            admitted = false;
+            foreach (var tenant in _queue.ByTenant.Keys.OrderBy(RunningJobs).ThenBy(t => _queue.ByTenant[t][0].EnqueuedAt).ToArray())
+            {
+                foreach (var job in _queue.ByTenant[tenant].ToArray())
+                {
+                    var result = TryAdmit(job);
+                    if (result == StartResult.Started)
+                    {
+                        admitted = true;
+                        break;
+                    }
+
+                    if (result == StartResult.NoCells && Stopwatch.GetElapsedTime(job.EnqueuedAt, now) > StarvationLimit)
+                    {
+                        _starving = job;
+                        return;
+                    }
+                }
+
+                if (admitted)
+                {
+                    break; // running counts changed: reorder the tenants
+                }
+            }
+        }
+        while (admitted);
+    }
+
+    private int RunningJobs(string tenant) => _active.Count(j => j.Tenant == tenant && !j.IsBackground);
+
+    /// <summary>Starts a queued job if it can run now; refuses one that can never run.</summary>
+    private StartResult TryAdmit(SequenceJob job)
+    {
+        if (job.CancellationToken.IsCancellationRequested || job.IsFinished)
+        {
+            _queue.Remove(job);
+            job.Cancel();
+            return StartResult.Gone;
+        }
+
+        if (_options.CellsFor(job.PromptTokens.Length) > _options.ContextSize)
+        {
+            // The engine refuses these before queueing; kept so that no path can park a job that never fits.
+            _queue.Remove(job);
+            job.Fail(new Core.GuardValidationException(
+                "prompt_too_long", $"The prompt is {job.PromptTokens.Length} tokens; at most {_options.MaxPromptTokens} fit in the engine's context.", "messages", isLimit: true));
+            return StartResult.Gone;
+        }
+
+        var result = TryStart(job);
+        if (result == StartResult.Started)
+        {
+            _queue.Remove(job);
+            job.AdmittedAt = Stopwatch.GetTimestamp();
+            job.State = JobState.Prefilling;
+            _active.Add(job);
+        }
+
+        return result;
+    }
+
+    private StartResult TryStart(SequenceJob job)
     {
         if (job.BranchKey is { } branchKey)
         {
@@ -207,9 +343,9 @@ internal sealed partial class InferenceScheduler : IDisposable
         var tokens = job.PromptTokens;
         var header = tokens.AsSpan(0, job.HeaderTokens);
         int cursor;
-        if (job.BranchKey is { } key && _cache.BorrowBranch(key, tokens, FreeCells) is { } branch)
+        if (job.BranchKey is { } key && _cache.BorrowBranch(key, job.Tenant, tokens, FreeCells) is { } branch)
         {
-            if (branch.Tokens.Length < job.HeaderTokens && _cache.FindPrefix(header) is { } prefix)
+            if (branch.Tokens.Length < job.HeaderTokens && _cache.FindPrefix(header, job.PrefixOwner) is { } prefix)
             {
                 _cache.ResetBranchTo(branch, prefix);
             }
@@ -220,14 +356,16 @@ internal sealed partial class InferenceScheduler : IDisposable
         }
         else
         {
-            if (_freeJobSequenceIds.Count == 0)
+            if (_freeJobSequenceIds.Count == 0 || _jobSequencesByTenant.GetValueOrDefault(job.Tenant) >= _options.EffectiveMaxSequencesPerTenant)
             {
-                return false;
+                return StartResult.NoSequence;
             }
 
             job.SequenceId = _freeJobSequenceIds.Pop();
+            job.HoldsJobSequence = true;
+            _jobSequencesByTenant[job.Tenant] = _jobSequencesByTenant.GetValueOrDefault(job.Tenant) + 1;
             cursor = 0;
-            if (_cache.FindPrefix(header) is { } prefix)
+            if (_cache.FindPrefix(header, job.PrefixOwner) is { } prefix)
             {
                 _cache.Statistics.PrefixHits++;
                 _context.NativeHandle.MemorySequenceCopy((LLamaSeqId)prefix.SequenceId, (LLamaSeqId)job.SequenceId, 0, prefix.Tokens.Length);
@@ -247,7 +385,7 @@ internal sealed partial class InferenceScheduler : IDisposable
             }
         }
 
-        var reservation = tokens.Length - cursor + _options.MaxNewTokens + MaxDraftTokens;
+        var reservation = _options.CellsFor(tokens.Length) - cursor;
         if (reservation > FreeCells && _background is not null)
         {
             StopBackground();
@@ -256,7 +394,7 @@ internal sealed partial class InferenceScheduler : IDisposable
         if (reservation > FreeCells && !_cache.MakeRoom(reservation - FreeCells))
         {
             Unstart(job, cursor);
-            return false;
+            return StartResult.NoCells;
         }
 
         job.ReservedCells = reservation;
@@ -264,7 +402,7 @@ internal sealed partial class InferenceScheduler : IDisposable
         job.CachedTokens = cursor;
         job.PrefillCursor = cursor;
         job.NextPosition = cursor;
-        return true;
+        return StartResult.Started;
     }
 
     /// <summary>Undoes <see cref="TryStart"/> for a job that cannot get its cells yet.</summary>
@@ -277,11 +415,25 @@ internal sealed partial class InferenceScheduler : IDisposable
         }
         else
         {
-            _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, -1, -1);
-            _freeJobSequenceIds.Push(job.SequenceId);
+            ReleaseJobSequence(job);
         }
 
         job.SequenceId = -1;
+    }
+
+    private void ReleaseJobSequence(SequenceJob job)
+    {
+        _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, -1, -1);
+        _freeJobSequenceIds.Push(job.SequenceId);
+        job.HoldsJobSequence = false;
+        if (_jobSequencesByTenant.GetValueOrDefault(job.Tenant) <= 1)
+        {
+            _jobSequencesByTenant.Remove(job.Tenant);
+        }
+        else
+        {
+            _jobSequencesByTenant[job.Tenant]--;
+        }
     }
 
     private void DropCancelled()
@@ -289,181 +441,13 @@ internal sealed partial class InferenceScheduler : IDisposable
         for (var i = _active.Count - 1; i >= 0; i--)
         {
             var job = _active[i];
-            if (job.CancellationToken.IsCancellationRequested)
+            if (!job.IsBackground && (job.CancellationToken.IsCancellationRequested || job.Completion.IsCompleted))
             {
                 Finish(job, succeeded: false);
                 _active.RemoveAt(i);
                 job.Cancel();
             }
         }
-    }
-
-    private void Step(LLamaBatch batch)
-    {
-        batch.Clear();
-        var budget = Math.Max(1, _options.BatchSize);
-        var logitOwners = new List<(SequenceJob Job, int Index)>(_active.Count);
-        Dictionary<SequenceJob, (int[] Tokens, int FirstPosition)>? drafts = null; // only unsafe answers draft
-        var inBatch = new HashSet<SequenceJob>();
-
-        // Decoding sequences first: one token each keeps their latency flat while prefills queue up.
-        foreach (var job in _active)
-        {
-            if (!job.IsPrefilling && !job.IsBackground && budget > 0)
-            {
-                var index = batch.Add(job.Decoder.LastToken, job.NextPosition++, (LLamaSeqId)job.SequenceId, true);
-                logitOwners.Add((job, index));
-                budget--;
-                inBatch.Add(job);
-                var draft = job.Decoder.Draft();
-                if (draft.Count > 0 && draft.Count <= budget)
-                {
-                    // Grammar-forced tokens ride along; their logits (at index + 1, + 2, …) verify them.
-                    drafts ??= [];
-                    drafts[job] = ([.. draft], job.NextPosition);
-                    foreach (var token in draft)
-                    {
-                        batch.Add(token, job.NextPosition++, (LLamaSeqId)job.SequenceId, true);
-                    }
-
-                    budget -= draft.Count;
-                }
-            }
-        }
-
-        // Prefills share what is left: every prefilling sequence first gets a small slice (nobody starves), then
-        // the rest goes shortest-remaining-first (oldest first among equals): a short check is not held back by a
-        // long prompt, and equal-sized checks finish in arrival order instead of all at the end.
-        var prefilling = _active.Where(j => j.IsPrefilling && !j.IsBackground).ToList();
-        if (prefilling.Count > 0 && budget > 0)
-        {
-            var slice = Math.Min(MinPrefillSlice, Math.Max(1, budget / prefilling.Count));
-            foreach (var job in prefilling)
-            {
-                budget -= AddPrefill(batch, job, Math.Min(slice, budget), logitOwners, inBatch);
-            }
-
-            foreach (var job in prefilling.OrderBy(j => j.PromptTokens.Length - j.PrefillCursor))
-            {
-                budget -= AddPrefill(batch, job, budget, logitOwners, inBatch);
-            }
-        }
-
-        if (batch.TokenCount == 0 && _background is { } background)
-        {
-            // Idle otherwise: a small chunk, so a request arriving now waits at most one short step.
-            AddPrefill(batch, background, Math.Min(budget, Math.Max(1, _options.BackgroundChunkTokens)), logitOwners, inBatch);
-        }
-
-        var result = _context.NativeHandle.Decode(batch);
-        if (result == DecodeResult.NoKvSlot && _cache.MakeRoom(int.MaxValue))
-        {
-            // Out of contiguous cells: give the cache's cells back and try once more.
-            result = _context.NativeHandle.Decode(batch);
-        }
-
-        Interlocked.Increment(ref _decodeCalls);
-        Interlocked.Add(ref _decodedTokens, batch.TokenCount);
-        Interlocked.Add(ref _decodedSequences, inBatch.Count);
-        if (result != DecodeResult.Ok)
-        {
-            FailStep(result);
-            return;
-        }
-
-        if (_background is { IsPrefilling: false })
-        {
-            StopBackground();
-        }
-
-        foreach (var (job, index) in logitOwners)
-        {
-            if (job.PrefillDoneAt == 0)
-            {
-                job.PrefillDoneAt = Stopwatch.GetTimestamp();
-            }
-
-            var finished = job.Decoder.Step(_context.NativeHandle.GetLogitsIth(index));
-            if (drafts is not null && drafts.TryGetValue(job, out var d))
-            {
-                finished = AcceptDraft(job, index, d.Tokens, d.FirstPosition, finished);
-            }
-
-            if (finished)
-            {
-                Finish(job, succeeded: true);
-                _active.Remove(job);
-                job.Complete();
-            }
-        }
-    }
-
-    /// <summary>
-    /// Keeps the draft tokens greedy decoding agrees with (each one's logits then choose the next token) and removes
-    /// the rest from the sequence, so the KV and the answer are exactly what one-token steps would have produced.
-    /// </summary>
-    private bool AcceptDraft(SequenceJob job, int index, int[] draft, int firstPosition, bool finished)
-    {
-        var accepted = 0;
-        while (!finished && accepted < draft.Length && job.Decoder.LastToken == draft[accepted])
-        {
-            accepted++;
-            finished = job.Decoder.Step(_context.NativeHandle.GetLogitsIth(index + accepted));
-        }
-
-        if (accepted < draft.Length)
-        {
-            job.NextPosition = firstPosition + accepted;
-            _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, job.NextPosition, -1);
-        }
-
-        return finished;
-    }
-
-    /// <summary>Adds up to <paramref name="limit"/> of a job's remaining prompt tokens; returns how many.</summary>
-    private static int AddPrefill(LLamaBatch batch, SequenceJob job, int limit, List<(SequenceJob Job, int Index)> logitOwners, HashSet<SequenceJob> inBatch)
-    {
-        var take = Math.Min(limit, job.PromptTokens.Length - job.PrefillCursor);
-        if (take <= 0)
-        {
-            return 0;
-        }
-
-        inBatch.Add(job);
-        for (var i = 0; i < take; i++)
-        {
-            var last = job.PrefillCursor + 1 == job.PromptTokens.Length && !job.IsBackground;
-            var index = batch.Add(job.PromptTokens[job.PrefillCursor], job.NextPosition++, (LLamaSeqId)job.SequenceId, last);
-            job.PrefillCursor++;
-            if (last)
-            {
-                logitOwners.Add((job, index));
-            }
-        }
-
-        return take;
-    }
-
-    private void FailStep(DecodeResult result)
-    {
-        // A failed decode leaves this step's KV undefined: drop every active sequence (and its branch) rather than guess.
-        var error = new InvalidOperationException($"llama.cpp decode failed: {result}.");
-        LogDecodeFailed(result, _active.Count);
-        foreach (var job in _active)
-        {
-            if (job.Branch is { } branch)
-            {
-                _cache.DiscardBranch(branch);
-                job.Branch = null;
-                job.SequenceId = -1;
-            }
-
-            Finish(job, succeeded: false);
-            job.Fail(error);
-        }
-
-        _active.Clear();
-        _background = null;
     }
 
     /// <summary>
@@ -475,10 +459,11 @@ internal sealed partial class InferenceScheduler : IDisposable
     {
         _reservedCells -= job.ReservedCells;
         job.ReservedCells = 0;
+        job.State = JobState.Finished;
         var sequence = (LLamaSeqId)job.SequenceId;
         if (succeeded && job.HeaderTokens > 0 && job.PrefillCursor >= job.HeaderTokens)
         {
-            _cache.StorePrefix(job.PromptTokens.AsSpan(0, job.HeaderTokens), job.SequenceId, FreeCells);
+            _cache.StorePrefix(job.PromptTokens.AsSpan(0, job.HeaderTokens), job.PrefixOwner, job.SequenceId, FreeCells);
         }
 
         if (job.Branch is { } branch)
@@ -498,99 +483,29 @@ internal sealed partial class InferenceScheduler : IDisposable
             _cache.ReturnBranch(branch, job.PromptTokens[..keep]);
             job.Branch = null;
         }
-        else if (job.SequenceId >= 0)
+        else if (job.HoldsJobSequence)
         {
-            _context.NativeHandle.MemorySequenceRemove(sequence, -1, -1);
-            _freeJobSequenceIds.Push(job.SequenceId);
+            ReleaseJobSequence(job);
         }
 
         job.SequenceId = -1;
     }
 
-    private void QueueExtension(string branchKey, int[] conversation)
+    private enum StartResult
     {
-        if (!_options.PreExtendBranches)
-        {
-            return;
-        }
+        Started,
 
-        if (_pendingExtensions.TryAdd(branchKey, conversation))
-        {
-            _pendingOrder.Enqueue(branchKey);
-        }
-        else
-        {
-            _pendingExtensions[branchKey] = conversation;
-        }
+        /// <summary>No sequence free for it now (or its tenant holds its share).</summary>
+        NoSequence,
 
-        // Bounded: only branches the cache could keep are worth extending; the oldest wishes go first.
-        while (_pendingExtensions.Count > Math.Max(1, _options.MaxCachedSequences) && _pendingOrder.TryDequeue(out var oldest))
-        {
-            _pendingExtensions.Remove(oldest);
-        }
+        /// <summary>Its cells cannot be had now.</summary>
+        NoCells,
+
+        /// <summary>Cancelled or refused; it left the queue.</summary>
+        Gone,
     }
 
-    /// <summary>
-    /// Starts extending an idle conversation branch with the messages its sibling (the other role's branch) saw
-    /// last, so the next turn prefills only its own message and the suffix. Uses free cells only: it never evicts
-    /// or restores anything, and it gives way to any request.
-    /// </summary>
-    private void StartBackground()
-    {
-        while (_pendingOrder.TryDequeue(out var key))
-        {
-            if (!_pendingExtensions.Remove(key, out var conversation)
-                || _cache.PeekIdleBranch(key) is not { HeaderTokens: > 0 } idle
-                || idle.Tokens.Length < idle.HeaderTokens)
-            {
-                continue;
-            }
-
-            int[] target = [.. idle.Tokens.AsSpan(0, idle.HeaderTokens), .. conversation];
-            var branch = _cache.BorrowIdleBranch(key, target)!;
-            var cursor = branch.Tokens.Length;
-            var reservation = target.Length - cursor;
-            if (reservation <= 0 || reservation > FreeCells)
-            {
-                _cache.ReturnBranch(branch, branch.Tokens);
-                continue;
-            }
-
-            var job = SequenceJob.Background(target, key);
-            job.Branch = branch;
-            job.SequenceId = branch.SequenceId;
-            job.CachedTokens = cursor;
-            job.PrefillCursor = cursor;
-            job.NextPosition = cursor;
-            job.ReservedCells = reservation;
-            _reservedCells += reservation;
-            _background = job;
-            _active.Add(job);
-            return;
-        }
-    }
-
-    /// <summary>Ends the background job between steps; the branch keeps every token prefilled so far (exact KV).</summary>
-    private void StopBackground()
-    {
-        if (_background is not { } job)
-        {
-            return;
-        }
-
-        _background = null;
-        _active.Remove(job);
-        _reservedCells -= job.ReservedCells;
-        job.ReservedCells = 0;
-        var keep = job.PrefillCursor;
-        _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, keep, -1);
-        _cache.ReturnBranch(job.Branch!, job.PromptTokens[..keep]);
-        _cache.Statistics.PreExtendedTokens += keep - job.CachedTokens;
-        job.Branch = null;
-        job.SequenceId = -1;
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Inference scheduler crashed")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Inference scheduler crashed; failing every waiting request and restarting the engine")]
     private partial void LogSchedulerCrashed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Decode failed with {Result}; failing {Count} active sequences")]

@@ -7,4 +7,5 @@ internal sealed record KvCacheOptions(
     int MaxResidentEntries,
     int MaxResidentCells,
     long SpillBudgetBytes,
+    long SpillDiskBudgetBytes,
     TimeSpan SpillAfterIdle);

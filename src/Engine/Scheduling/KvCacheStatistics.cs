@@ -13,9 +13,29 @@ public sealed class KvCacheStatistics
 
     public long BranchMisses { get; set; }
 
+    /// <summary>Branches moved out of the context (to host memory, or straight to disk when memory is full).</summary>
     public long Spills { get; set; }
 
+    /// <summary>Branches brought back into the context from memory or disk.</summary>
     public long Restores { get; set; }
+
+    /// <summary>Branches written to the disk tier (from the context or demoted from memory).</summary>
+    public long DiskSpills { get; set; }
+
+    /// <summary>Restores whose state came from disk.</summary>
+    public long DiskRestores { get; set; }
+
+    /// <summary>Spilled states that could not be read back exactly (mismatch, missing file) and were discarded.</summary>
+    public long SpillDiscards { get; set; }
+
+    /// <summary>Disk writes that failed (the branch was dropped instead).</summary>
+    public long SpillErrors { get; set; }
+
+    /// <summary>Bytes of saved branch state held in host memory now.</summary>
+    public long MemorySpilledBytes { get; set; }
+
+    /// <summary>Bytes of saved branch state held on disk now.</summary>
+    public long DiskSpilledBytes { get; set; }
 
     public long Drops { get; set; }
 

@@ -2,10 +2,26 @@ using System.Diagnostics;
 
 namespace GuardCluster.Engine.Scheduling;
 
+/// <summary>Where a job is on its trip through the scheduler.</summary>
+internal enum JobState
+{
+    /// <summary>Waiting in its tenant's queue.</summary>
+    Queued,
+
+    /// <summary>Holds a sequence; prompt tokens are still being fed.</summary>
+    Prefilling,
+
+    /// <summary>Prompt done; one answer token per step.</summary>
+    Decoding,
+
+    /// <summary>Answered, refused, cancelled or failed; holds nothing.</summary>
+    Finished,
+}
+
 /// <summary>
 /// One sequence's trip through the scheduler: queued → admitted (its sequence starts with whatever KV the
 /// cache could give it: a conversation branch or a policy-header prefix) → prefilling the rest in token-budget
-/// chunks → decoding one token per step → done.
+/// chunks → decoding one token per step → finished.
 /// </summary>
 internal sealed class SequenceJob
 {
@@ -37,6 +53,14 @@ internal sealed class SequenceJob
     /// </summary>
     public bool IsBackground { get; }
 
+    public JobState State { get; set; } = JobState.Queued;
+
+    /// <summary>Whose job this is: queues, sequence shares and step tokens are divided fairly by tenant.</summary>
+    public string Tenant { get; init; } = "";
+
+    /// <summary>Owner of the policy-header prefix this job may share ("" for the built-in default policy).</summary>
+    public string PrefixOwner { get; init; } = "";
+
     /// <summary>The other role's branch of the same conversation, which should learn this job's messages.</summary>
     public string? SiblingBranchKey { get; init; }
 
@@ -58,6 +82,9 @@ internal sealed class SequenceJob
 
     public int SequenceId { get; set; } = -1;
 
+    /// <summary>Holds one of the scheduler's own job sequences (not a cache branch).</summary>
+    public bool HoldsJobSequence { get; set; }
+
     /// <summary>Prompt tokens whose KV came from the cache instead of being prefilled.</summary>
     public int CachedTokens { get; set; }
 
@@ -68,6 +95,11 @@ internal sealed class SequenceJob
     public int NextPosition { get; set; }
 
     public bool IsPrefilling => PrefillCursor < PromptTokens.Length;
+
+    public int RemainingPrompt => PromptTokens.Length - PrefillCursor;
+
+    /// <summary>The caller has its answer (or error) already; nothing more to do for it.</summary>
+    public bool IsFinished => State == JobState.Finished || _completion.Task.IsCompleted;
 
     public long EnqueuedAt { get; }
 
@@ -85,12 +117,15 @@ internal sealed class SequenceJob
 
     public void Complete()
     {
+        State = JobState.Finished;
         CompletedAt = Stopwatch.GetTimestamp();
         _completion.TrySetResult(this);
     }
 
     public void Fail(Exception error)
     {
+        State = JobState.Finished;
+
         // Nobody awaits a background job: an exception stored there would only surface as an unobserved-task event.
         if (!IsBackground)
         {
@@ -98,5 +133,6 @@ internal sealed class SequenceJob
         }
     }
 
+    /// <summary>Any thread: the caller gave up (client gone, grain call deadline); the scheduler drops the job at its next look.</summary>
     public void Cancel() => _completion.TrySetCanceled(CancellationToken);
 }

@@ -66,6 +66,21 @@ public sealed class GuardTokenizer
     public int[] TokenizePlain(string text) =>
         [.. _weights.Tokenize(text, false, false, Encoding.UTF8).Select(t => (int)t)];
 
+    /// <summary>Bytes of text the longest ordinary token stands for: text of n bytes needs at least n ÷ this many tokens.</summary>
+    public int MaxPieceBytes()
+    {
+        var handle = _weights.NativeHandle;
+        Span<byte> buffer = stackalloc byte[1024];
+        var max = 1;
+        for (var id = 0; id < _weights.Vocab.Count; id++)
+        {
+            var length = (int)handle.TokenToSpan((LLamaToken)id, buffer, 0, false);
+            max = Math.Max(max, Math.Min(length, buffer.Length));
+        }
+
+        return max;
+    }
+
     public bool IsControl(int id) => ((LLamaToken)id).IsControl(_weights.Vocab);
 
     /// <summary>The token's text; special tokens are rendered by name (e.g. <c>&lt;|eot_id|&gt;</c>).</summary>

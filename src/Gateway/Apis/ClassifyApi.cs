@@ -42,7 +42,7 @@ public static class ClassifyApi
     {
         using var body = await JsonBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
         var input = Parse(body.RootElement, tenant.Policy);
-        var result = await grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(new GuardRequest(input.Conversation, input.Policy), cancellationToken);
+        var result = await grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(new GuardRequest(input.Conversation, input.Policy, TenantId: tenant.Id), cancellationToken);
         context.Response.Headers[SiloHeader] = result.Silo;
         return TypedResults.Ok(new ClassifyResponse(VerdictJson.ToDto(result.Verdict), tenant.Policy.Version));
     }
@@ -83,7 +83,7 @@ public static class ClassifyApi
         }
 
         // Each item gets its own worker key, so a batch fans out over silos like separate calls would.
-        var calls = inputs.Select(i => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(new GuardRequest(i.Conversation, i.Policy), cancellationToken));
+        var calls = inputs.Select(i => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(new GuardRequest(i.Conversation, i.Policy, TenantId: tenant.Id), cancellationToken));
         var verdicts = await Task.WhenAll(calls);
         return TypedResults.Ok(new BatchResponse(
             [.. verdicts.Select(v => new ClassifyResponse(VerdictJson.ToDto(v.Verdict), tenant.Policy.Version))]));

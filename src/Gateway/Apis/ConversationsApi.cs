@@ -38,7 +38,7 @@ public static class ConversationsApi
         RequireConversationId(id);
         using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         var message = ParseMessage(JsonBody.RequireObject(body));
-        var turn = await Grain(grains, tenant, id).AppendAsync(message, tenant.Policy);
+        var turn = await Grain(grains, tenant, id).AppendAsync(message, tenant.Policy, cancellationToken);
         var stored = turn.Message;
         return TypedResults.Ok(new AppendResponse(VerdictJson.ToDto(stored.Verdict), stored.PolicyVersion, stored.Turn, turn.Replayed));
     }

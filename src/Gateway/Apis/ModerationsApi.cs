@@ -51,7 +51,7 @@ public static class ModerationsApi
             }
 
             var worker = grains.GetGrain<IGuardWorkerGrain>(keys.Next());
-            var verdict = (await worker.ClassifyAsync(new GuardRequest(conversation, policy), cancellationToken)).Verdict;
+            var verdict = (await worker.ClassifyAsync(new GuardRequest(conversation, policy, TenantId: tenant.Id), cancellationToken)).Verdict;
             return (Result: ModerationMapper.FromVerdict(verdict, policy), Model: (string?)verdict.Model);
         });
         var results = await Task.WhenAll(tasks);

@@ -54,6 +54,7 @@ public static class ProblemMapping
         RejectionKind.NotFound => new ProblemInfo(404, e.Code, e.Message, e.Path),
         RejectionKind.Conflict => new ProblemInfo(409, e.Code, e.Message, e.Path),
         RejectionKind.Overloaded => new ProblemInfo(429, e.Code, e.Message, e.Path, retryAfterSeconds),
+        RejectionKind.Unavailable => new ProblemInfo(503, e.Code, e.Message, e.Path, retryAfterSeconds),
         _ => new ProblemInfo(StatusForCode(e.Code), e.Code, e.Message, e.Path),
     };
 }

@@ -18,6 +18,9 @@ public sealed partial class GuardEngineHost(
 
     public bool IsLoaded => _engine.Task.IsCompletedSuccessfully;
 
+    /// <summary>The loaded engine's health (ready, restarting after a scheduler failure, failed); null until loaded.</summary>
+    public EngineHealth? Health => _engine.Task.IsCompletedSuccessfully ? _engine.Task.Result.Health : null;
+
     public string? FailureReason => _engine.Task.IsFaulted ? _engine.Task.Exception?.GetBaseException().Message : null;
 
     public Task<IGuardEngine> GetEngineAsync() => _engine.Task;

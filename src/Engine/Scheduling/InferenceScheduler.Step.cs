@@ -307,6 +307,7 @@ internal sealed partial class InferenceScheduler
         }
 
         _background = null;
+        _capacityEpoch++;
         _active.Remove(job);
         _reservedCells -= job.ReservedCells;
         job.ReservedCells = 0;

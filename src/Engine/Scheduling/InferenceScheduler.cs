@@ -41,6 +41,7 @@ internal sealed partial class InferenceScheduler : IDisposable
     private SequenceJob? _starving;
     private SequenceJob? _background;
     private int _reservedCells;
+    private long _capacityEpoch;
     private long _decodeCalls;
     private long _decodedTokens;
     private long _decodedSequences;
@@ -105,6 +106,26 @@ internal sealed partial class InferenceScheduler : IDisposable
 
         Wake(_wake);
         return job.Completion;
+    }
+
+    /// <summary>Test hook: checks the cache's bookkeeping on the scheduler thread (between steps).</summary>
+    internal Task CheckCacheAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _commands.Enqueue(() =>
+        {
+            try
+            {
+                _cache.CheckInvariants();
+                done.TrySetResult();
+            }
+            catch (InvalidOperationException ex)
+            {
+                done.TrySetException(ex);
+            }
+        });
+        Wake(_wake);
+        return done.Task;
     }
 
     /// <summary>Forgets cached KV whose key starts with <paramref name="keyPrefix"/> (in every tier) on the scheduler thread.</summary>
@@ -178,6 +199,7 @@ internal sealed partial class InferenceScheduler : IDisposable
                 if (ForegroundCount == 0 && _queue.Count == 0)
                 {
                     _cache.SpillIdle();
+                    _capacityEpoch++;
                     if (_background is null)
                     {
                         StartBackground();
@@ -217,6 +239,7 @@ internal sealed partial class InferenceScheduler : IDisposable
         while (_commands.TryDequeue(out var command))
         {
             command();
+            _capacityEpoch++;
         }
     }
 
@@ -253,7 +276,7 @@ internal sealed partial class InferenceScheduler : IDisposable
             {
                 _starving = null;
             }
-            else if (TryAdmit(starving) != StartResult.Started)
+            else if (starving.BlockedAtEpoch == _capacityEpoch || TryAdmit(starving) != StartResult.Started)
             {
                 return;
             }
@@ -272,6 +295,11 @@ internal sealed partial class InferenceScheduler : IDisposable
             {
                 foreach (var job in _queue.ByTenant[tenant].ToArray())
                 {
+                    if (job.BlockedAtEpoch == _capacityEpoch && !job.CancellationToken.IsCancellationRequested)
+                    {
+                        continue;
+                    }
+
                     var result = TryAdmit(job);
                     if (result == StartResult.Started)
                     {
@@ -380,8 +408,7 @@ internal sealed partial class InferenceScheduler : IDisposable
             _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, cursor, -1);
             if (job.Branch is { } b)
             {
-                _cache.ReturnBranch(b, tokens[..cursor]);
-                b.InUse = true;
+                _cache.Trim(b, tokens[..cursor]);
             }
         }
 
@@ -394,6 +421,7 @@ internal sealed partial class InferenceScheduler : IDisposable
         if (reservation > FreeCells && !_cache.MakeRoom(reservation - FreeCells))
         {
             Unstart(job, cursor);
+            job.BlockedAtEpoch = _capacityEpoch;
             return StartResult.NoCells;
         }
 
@@ -457,6 +485,7 @@ internal sealed partial class InferenceScheduler : IDisposable
     /// </summary>
     private void Finish(SequenceJob job, bool succeeded)
     {
+        _capacityEpoch++;
         _reservedCells -= job.ReservedCells;
         job.ReservedCells = 0;
         job.State = JobState.Finished;

@@ -74,7 +74,7 @@ internal sealed class KvCache : IDisposable
             return;
         }
 
-        if (!TryAllocate(header.Length, cellBudgetLeft, out var sequenceId))
+        if (!TryAllocate(header.Length, cellBudgetLeft, out var sequenceId, idleCap: true))
         {
             return;
         }
@@ -101,7 +101,7 @@ internal sealed class KvCache : IDisposable
 
         if (!_entries.TryGetValue(key, out var entry))
         {
-            if (!TryAllocate(0, cellBudgetLeft, out var id))
+            if (!TryAllocate(0, cellBudgetLeft, out var id, idleCap: false))
             {
                 return null;
             }
@@ -119,7 +119,8 @@ internal sealed class KvCache : IDisposable
             // Pinned before making room: evicting others may fill the spill tiers, and this entry is the oldest
             // spilled one more often than not; it must not be forgotten while it is being restored.
             entry.InUse = true;
-            var allocated = TryAllocate(entry.Tokens.Length, cellBudgetLeft, out var id);
+            // A borrowed branch's cells are its job's, not the idle cache's: only the context has to hold them.
+            var allocated = TryAllocate(entry.Tokens.Length, cellBudgetLeft, out var id, idleCap: false);
             entry.InUse = false;
             if (!allocated)
             {
@@ -166,7 +167,10 @@ internal sealed class KvCache : IDisposable
         branch.Tokens = prefix.Tokens;
     }
 
-    /// <summary>Returns a branch after its job: it now holds <paramref name="kept"/> (the job removed the rest).</summary>
+    /// <summary>
+    /// Returns a branch after its job: it now holds <paramref name="kept"/> (the job removed the rest). Idle entries
+    /// over the cache's cell cap then move out, least recently used first (possibly this one, when it alone is larger).
+    /// </summary>
     public void ReturnBranch(CachedSequence entry, int[] kept)
     {
         ResidentCells += kept.Length - entry.Tokens.Length;
@@ -176,7 +180,36 @@ internal sealed class KvCache : IDisposable
         if (entry.ForgetOnReturn)
         {
             Drop(entry);
+            return;
         }
+
+        var idle = IdleResidentCells();
+        while (idle > _options.MaxResidentCells && PickResidentVictim() is { } victim)
+        {
+            idle -= victim.Tokens.Length;
+            Evict(victim);
+        }
+    }
+
+    /// <summary>A borrowed branch now holds only <paramref name="kept"/> (its holder removed the rest); it stays borrowed.</summary>
+    public void Trim(CachedSequence entry, int[] kept)
+    {
+        ResidentCells += kept.Length - entry.Tokens.Length;
+        entry.Tokens = kept;
+    }
+
+    private int IdleResidentCells()
+    {
+        var cells = 0;
+        foreach (var entry in _entries.Values)
+        {
+            if (entry.IsResident && !entry.InUse)
+            {
+                cells += entry.Tokens.Length;
+            }
+        }
+
+        return cells;
     }
 
     /// <summary>Drops a branch whose job failed or was cancelled: its KV is no longer known to be exact.</summary>
@@ -304,10 +337,10 @@ internal sealed class KvCache : IDisposable
         entry.InUse = true;
     }
 
-    private bool TryAllocate(int cells, int cellBudgetLeft, out int sequenceId)
+    private bool TryAllocate(int cells, int cellBudgetLeft, out int sequenceId, bool idleCap)
     {
-        // Respect the sequence-id pool, the cells free in the context, and the cache's own cell cap.
-        while (_freeSequenceIds.Count == 0 || cells > cellBudgetLeft || ResidentCells + cells > _options.MaxResidentCells)
+        // Respect the sequence-id pool, the cells free in the context, and (for entries that stay idle) the cache's cell cap.
+        while (_freeSequenceIds.Count == 0 || cells > cellBudgetLeft || (idleCap && IdleResidentCells() + cells > _options.MaxResidentCells))
         {
             if (PickResidentVictim() is not { } victim)
             {

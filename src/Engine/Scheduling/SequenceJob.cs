@@ -82,6 +82,12 @@ internal sealed class SequenceJob
 
     public int SequenceId { get; set; } = -1;
 
+    /// <summary>
+    /// The scheduler's capacity epoch when this job last failed to get its cells: it is not tried again (borrowing and
+    /// returning its branch for nothing) until cells or sequences have been freed since.
+    /// </summary>
+    public long BlockedAtEpoch { get; set; } = -1;
+
     /// <summary>Holds one of the scheduler's own job sequences (not a cache branch).</summary>
     public bool HoldsJobSequence { get; set; }
 

@@ -56,4 +56,10 @@ public enum RejectionKind
     NotFound,
     Conflict,
     Overloaded,
+
+    /// <summary>The caller may not do this (e.g. raise a limit above the operator's quota): 403.</summary>
+    Forbidden,
+
+    /// <summary>A count quota (e.g. conversations) is used up: 429 <c>quota_exceeded</c>.</summary>
+    QuotaExceeded,
 }

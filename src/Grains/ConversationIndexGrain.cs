@@ -32,7 +32,8 @@ public sealed class ConversationIndexGrain(
             return;
         }
 
-        if (Entries.Count == 0 && !state.RecordExists)
+        // Internal callers that pass no quota (0) have no tenant to check either.
+        if (maxConversations > 0 && Entries.Count == 0 && !state.RecordExists)
         {
             await EnsureTenantExistsAsync();
         }

@@ -49,12 +49,12 @@ public static class LimitsJson
             return 0;
         }
 
-        if (value.ValueKind != JsonValueKind.Number)
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
         {
             throw new GuardValidationException(GuardErrorCodes.InvalidType, $"'{path}' must be an integer or null.", path);
         }
 
-        if (!value.TryGetInt64(out var number) || number < 1 || number > field.Cap)
+        if (number < 1 || number > field.Cap)
         {
             throw new GuardValidationException("invalid_limit", $"'{path}' must be an integer from 1 to {field.Cap}, or null.", path);
         }

@@ -39,3 +39,17 @@ public sealed record ConversationView(
 public sealed record WorkerVerdict(
     [property: Id(0)] GuardVerdict Verdict,
     [property: Id(1)] string Silo);
+
+[GenerateSerializer]
+[Alias("gc.ConversationEntry")]
+public sealed record ConversationEntry(
+    [property: Id(0)] string Id,
+    [property: Id(1)] DateTimeOffset CreatedAt);
+
+/// <summary>One page of a tenant's conversations, newest first; <see cref="NextCursor"/> is null on the last page.</summary>
+[GenerateSerializer]
+[Alias("gc.ConversationPage")]
+public sealed record ConversationPage(
+    [property: Id(0)] IReadOnlyList<ConversationEntry> Items,
+    [property: Id(1)] string? NextCursor,
+    [property: Id(2)] int Total);

@@ -57,6 +57,12 @@ public enum RejectionKind
     Conflict,
     Overloaded,
 
+    /// <summary>The caller may not do this (e.g. raise a limit above the operator's quota): 403.</summary>
+    Forbidden,
+
+    /// <summary>A count quota (e.g. conversations) is used up: 429 <c>quota_exceeded</c>.</summary>
+    QuotaExceeded,
+
     /// <summary>The engine cannot take work now (restarting after a failure): 503, retry shortly.</summary>
     Unavailable,
 }

@@ -22,6 +22,25 @@ public sealed class GatewayOptions
     /// <summary>Single-shot classify calls pick worker keys in <c>0..WorkerKeyRange-1</c> to spread over silos.</summary>
     public int WorkerKeyRange { get; set; } = 1024;
 
-    /// <summary>The <c>Retry-After</c> seconds sent with 429 and 503 answers.</summary>
+    /// <summary>The <c>Retry-After</c> seconds sent with 429 <c>overloaded</c> and 503 answers.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// How many API hosts share each tenant's traffic: each host enforces <c>ceil(quota / QuotaHosts)</c> of the
+    /// rate and concurrency quotas. 0 = automatic: on a silo, the number of active silos (every silo serves the
+    /// API); on a standalone gateway, 1.
+    /// </summary>
+    public int QuotaHosts { get; set; }
+
+    /// <summary>Failed authentications one client address may make per minute (a burst of this many, then refilled evenly) before 429.</summary>
+    public int AuthFailuresPerMinute { get; set; } = 30;
+
+    /// <summary>Most client addresses tracked for failed authentications (bounded memory; the table starts over when full).</summary>
+    public int AuthFailureAddresses { get; set; } = 10_000;
+
+    /// <summary>How long a host remembers that a tenant id does not exist (bounded negative cache). 0 disables it.</summary>
+    public int UnknownTenantCacheSeconds { get; set; } = 5;
+
+    /// <summary>Most unknown tenant ids remembered; the negative cache starts over when full.</summary>
+    public int UnknownTenantCacheEntries { get; set; } = 10_000;
 }

@@ -2,14 +2,36 @@ using GuardCluster.Contracts;
 using GuardCluster.Contracts.Grains;
 using GuardCluster.Core;
 using GuardCluster.Core.Policies;
+using GuardCluster.Grains.Quotas;
+using Microsoft.Extensions.Options;
 
 namespace GuardCluster.Grains;
 
-/// <summary>A tenant's keys and policy, persisted. Gateways cache its snapshot; it is not on the classify path.</summary>
+/// <summary>
+/// A tenant's keys, policy and quota, persisted. Gateways cache its snapshot; it is not on the classify path.
+/// The snapshot carries the quota resolved against this silo's <see cref="TenantLimitDefaults"/>.
+/// </summary>
 public sealed class TenantGrain(
-    [PersistentState("tenant", GuardStorage.Name)] IPersistentState<TenantState> state) : Grain, ITenantGrain
+    [PersistentState("tenant", GuardStorage.Name)] IPersistentState<TenantState> state,
+    IOptions<TenantLimitDefaults> defaults) : Grain, ITenantGrain
 {
     private string TenantId => this.GetPrimaryKeyString();
+
+    private TenantLimits QuotaOverrides => state.State.Quotas ?? TenantLimits.None;
+
+    private TenantLimits Quota => QuotaOverrides.Or(defaults.Value.ToLimits());
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Tenants stored before quotas carry the old built-in limits, which they never chose: read them as "not set"
+        // so the operator's quota applies. Limits a tenant did change stay as its own (capped by the quota).
+        if (state.State.Exists && state.State.Policy.Limits == TenantLimits.Legacy)
+        {
+            state.State.Policy = state.State.Policy with { Limits = TenantLimits.None };
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<IssuedKey> CreateAsync()
     {
@@ -46,20 +68,47 @@ public sealed class TenantGrain(
             return Task.FromResult<TenantSnapshot?>(null);
         }
 
-        return Task.FromResult<TenantSnapshot?>(
-            new TenantSnapshot(TenantId, [.. state.State.KeyHashes], state.State.Policy, state.State.CreatedAt, state.State.Incarnation));
+        return Task.FromResult<TenantSnapshot?>(Snapshot());
     }
 
+    /// <summary>
+    /// Deletes everything the tenant owns: its conversations first (through its index), then its own state. If
+    /// deleting the conversations fails, the tenant stays and a retry finishes the job.
+    /// </summary>
     public async Task<bool> DeleteAsync()
     {
         if (!state.State.Exists)
         {
+            DeactivateOnIdle();
             return false;
         }
 
+        var scope = Snapshot().ConversationScope;
+        await GrainFactory.GetGrain<IConversationIndexGrain>(scope).PurgeAsync();
         await state.ClearStateAsync();
         state.State = new TenantState();
+        DeactivateOnIdle();
         return true;
+    }
+
+    public async Task<TenantSnapshot> SetQuotasAsync(TenantLimits overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        EnsureExists();
+        TenantLimitsValidator.Validate(overrides);
+        var previous = state.State.Quotas;
+        state.State.Quotas = overrides;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Quotas = previous;
+            throw;
+        }
+
+        return Snapshot();
     }
 
     public async Task<IssuedKey> RotateKeyAsync()
@@ -85,6 +134,7 @@ public sealed class TenantGrain(
         }
 
         TenantLimitsValidator.Validate(policy.Limits);
+        TenantLimitsValidator.ValidateWithinQuota(policy.Limits, Quota);
         var stored = policy with { Version = state.State.Policy.Version + 1 };
         var previous = state.State.Policy;
         state.State.Policy = stored;
@@ -101,10 +151,18 @@ public sealed class TenantGrain(
         return stored;
     }
 
+    private TenantSnapshot Snapshot() =>
+        new(TenantId, [.. state.State.KeyHashes], state.State.Policy, state.State.CreatedAt, state.State.Incarnation)
+        {
+            Quota = Quota,
+            QuotaOverrides = QuotaOverrides,
+        };
+
     private void EnsureExists()
     {
         if (!state.State.Exists)
         {
+            DeactivateOnIdle();
             throw new GuardRejectedException("tenant_not_found", $"Tenant '{TenantId}' does not exist.", null, RejectionKind.NotFound);
         }
     }

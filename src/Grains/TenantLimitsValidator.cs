@@ -2,26 +2,45 @@ using GuardCluster.Contracts;
 
 namespace GuardCluster.Grains;
 
-/// <summary>Tenant limits may tighten the service's hard caps, never exceed them.</summary>
+/// <summary>
+/// Limits may tighten the service's hard caps (<see cref="TenantLimitField.Cap"/>), never exceed them; 0 means
+/// "not set". A tenant's own limits must also stay within the operator's quota.
+/// </summary>
 public static class TenantLimitsValidator
 {
-    public const int MaxMessageCharsCap = 1_000_000;
-    public const int MaxTurnsCap = 10_000;
-    public const int MaxTotalCharsCap = 4_000_000;
-
-    public static void Validate(TenantLimits limits)
+    /// <summary>Every value is 0 (not set) or within 1..cap; <paramref name="prefix"/> names the JSON object.</summary>
+    public static void Validate(TenantLimits limits, string prefix = "limits")
     {
         ArgumentNullException.ThrowIfNull(limits);
-        Check(limits.MaxMessageChars, MaxMessageCharsCap, "limits.max_message_chars");
-        Check(limits.MaxTurns, MaxTurnsCap, "limits.max_turns");
-        Check(limits.MaxTotalChars, MaxTotalCharsCap, "limits.max_total_chars");
+        foreach (var field in TenantLimitFields.All)
+        {
+            var value = field.Get(limits);
+            if (value < 0 || value > field.Cap)
+            {
+                var path = $"{prefix}.{field.Name}";
+                throw new GuardRejectedException("invalid_limit", $"{path} must be between 1 and {field.Cap}.", path, RejectionKind.Invalid);
+            }
+        }
     }
 
-    private static void Check(int value, int cap, string path)
+    /// <summary>A tenant may lower a limit below its quota, never raise it above: 403 <c>limit_above_quota</c>.</summary>
+    public static void ValidateWithinQuota(TenantLimits own, TenantLimits quota)
     {
-        if (value < 1 || value > cap)
+        ArgumentNullException.ThrowIfNull(own);
+        ArgumentNullException.ThrowIfNull(quota);
+        foreach (var field in TenantLimitFields.All)
         {
-            throw new GuardRejectedException("invalid_limit", $"{path} must be between 1 and {cap}.", path, RejectionKind.Invalid);
+            var value = field.Get(own);
+            var cap = field.Get(quota);
+            if (value > 0 && value > cap)
+            {
+                var path = $"limits.{field.Name}";
+                throw new GuardRejectedException(
+                    "limit_above_quota",
+                    $"{path} may be at most {cap}, the quota the operator set for this tenant; it can only be lowered here.",
+                    path,
+                    RejectionKind.Forbidden);
+            }
         }
     }
 }

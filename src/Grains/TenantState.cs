@@ -21,4 +21,8 @@ public sealed class TenantState
     /// <summary>New at every creation: scopes the tenant's conversations (see <see cref="Contracts.TenantSnapshot.ConversationScope"/>).</summary>
     [Id(4)]
     public string Incarnation { get; set; } = string.Empty;
+
+    /// <summary>The operator's quota overrides (0 = server default). Absent in state stored before quotas: none.</summary>
+    [Id(5)]
+    public TenantLimits? Quotas { get; set; }
 }

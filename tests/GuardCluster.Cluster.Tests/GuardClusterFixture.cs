@@ -22,6 +22,9 @@ public abstract class GuardClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>The SQLite file every silo stores grain state in.</summary>
+    public string DatabasePath => _databasePath;
+
     public IClusterClient Client => Cluster.Client;
 
     public async Task InitializeAsync()

@@ -13,6 +13,11 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("get")]
     Task<ConversationView?> GetAsync();
 
+    /// <summary>Deletes the conversation and removes it from its tenant's <see cref="IConversationIndexGrain"/>.</summary>
     [Alias("delete")]
     Task<bool> DeleteAsync();
+
+    /// <summary>Deletes the stored state only; called by the index itself while it deletes a tenant's conversations.</summary>
+    [Alias("purge")]
+    Task PurgeAsync();
 }

@@ -1,6 +1,6 @@
 namespace GuardCluster.Contracts.Grains;
 
-/// <summary>A tenant: its API key hashes and policy. Keyed by tenant id.</summary>
+/// <summary>A tenant: its API key hashes, policy and quota. Keyed by tenant id. Deleting it deletes everything it owns.</summary>
 [Alias("gc.ITenantGrain")]
 public interface ITenantGrain : IGrainWithStringKey
 {
@@ -21,4 +21,11 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Validates and stores a new policy; returns it with the next version.</summary>
     [Alias("set-policy")]
     Task<TenantPolicy> SetPolicyAsync(TenantPolicy policy);
+
+    /// <summary>
+    /// Replaces the operator's quota overrides (0 = the server default). The tenant's own limits keep their values
+    /// and are capped by the new quota where they are higher.
+    /// </summary>
+    [Alias("set-quotas")]
+    Task<TenantSnapshot> SetQuotasAsync(TenantLimits overrides);
 }

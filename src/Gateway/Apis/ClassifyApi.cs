@@ -7,6 +7,7 @@ using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -37,12 +38,15 @@ public static class ClassifyApi
         HttpContext context,
         IGrainFactory grains,
         WorkerKeys keys,
+        TenantQuotaGate quotas,
         IOptions<GatewayOptions> options,
         CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
-        var input = Parse(body.RootElement, tenant.Policy);
+        var input = Parse(body.RootElement, tenant.EffectivePolicy);
+        using var lease = quotas.Enter(tenant, checks: 1);
         var result = await grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(new GuardRequest(input.Conversation, input.Policy, TenantId: tenant.Id), cancellationToken);
+        lease.ChargePromptTokens(result.Verdict.Usage.PromptTokens);
         context.Response.Headers[SiloHeader] = result.Silo;
         return TypedResults.Ok(new ClassifyResponse(VerdictJson.ToDto(result.Verdict), tenant.Policy.Version));
     }
@@ -52,6 +56,7 @@ public static class ClassifyApi
         HttpRequest request,
         IGrainFactory grains,
         WorkerKeys keys,
+        TenantQuotaGate quotas,
         IOptions<GatewayOptions> options,
         CancellationToken cancellationToken)
     {
@@ -68,23 +73,28 @@ public static class ClassifyApi
             throw new GatewayProblemException(422, "empty_batch", "'items' must contain at least one item.", "items");
         }
 
-        if (count > options.Value.MaxBatchItems)
+        var maxItems = TenantQuotaGate.MaxBatchItems(tenant, options.Value);
+        if (count > maxItems)
         {
             throw new GatewayProblemException(
-                413, "too_many_items", $"A batch may hold at most {options.Value.MaxBatchItems} items; got {count}.", "items");
+                413, "too_many_items", $"A batch may hold at most {maxItems} items; got {count}.", "items");
         }
 
         var inputs = new GuardInput[count];
         var index = 0;
+        var policy = tenant.EffectivePolicy;
         foreach (var item in items.EnumerateArray())
         {
-            inputs[index] = ParseItem(item, index, tenant.Policy);
+            inputs[index] = ParseItem(item, index, policy);
             index++;
         }
+
+        using var lease = quotas.Enter(tenant, checks: count);
 
         // Each item gets its own worker key, so a batch fans out over silos like separate calls would.
         var calls = inputs.Select(i => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(new GuardRequest(i.Conversation, i.Policy, TenantId: tenant.Id), cancellationToken));
         var verdicts = await Task.WhenAll(calls);
+        lease.ChargePromptTokens(verdicts.Sum(v => v.Verdict.Usage.PromptTokens));
         return TypedResults.Ok(new BatchResponse(
             [.. verdicts.Select(v => new ClassifyResponse(VerdictJson.ToDto(v.Verdict), tenant.Policy.Version))]));
     }

@@ -7,6 +7,7 @@ using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -18,9 +19,13 @@ namespace GuardCluster.Gateway.Apis;
 /// </summary>
 public static class ConversationsApi
 {
+    private const int DefaultPageSize = 20;
+    private const int MaxPageSize = 100;
+
     public static RouteGroupBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/conversations").WithTags("Conversations").RequireTenant();
+        group.MapGet("", ListAsync);
         group.MapPost("/{id}/messages", AppendAsync).Accepts<AppendRequest>("application/json");
         group.MapGet("/{id}", GetAsync);
         group.MapDelete("/{id}", DeleteAsync);
@@ -32,15 +37,43 @@ public static class ConversationsApi
         TenantCaller tenant,
         HttpRequest request,
         IGrainFactory grains,
+        TenantQuotaGate quotas,
         IOptions<GatewayOptions> options,
         CancellationToken cancellationToken)
     {
         RequireConversationId(id);
         using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         var message = ParseMessage(JsonBody.RequireObject(body));
-        var turn = await Grain(grains, tenant, id).AppendAsync(message, tenant.Policy, cancellationToken);
+        using var lease = quotas.Enter(tenant, checks: 1);
+
+        // The grain applies the limits that apply (own settings within the quota), including max_conversations.
+        var turn = await Grain(grains, tenant, id).AppendAsync(message, tenant.EffectivePolicy, cancellationToken);
         var stored = turn.Message;
+        if (!turn.Replayed)
+        {
+            lease.ChargePromptTokens(stored.Verdict.Usage.PromptTokens);
+        }
+
         return TypedResults.Ok(new AppendResponse(VerdictJson.ToDto(stored.Verdict), stored.PolicyVersion, stored.Turn, turn.Replayed));
+    }
+
+    /// <summary>The tenant's own conversations, newest first; <c>cursor</c> is the previous page's <c>next_cursor</c>.</summary>
+    private static async Task<Ok<ConversationListResponse>> ListAsync(TenantCaller tenant, IGrainFactory grains, int? limit, string? cursor)
+    {
+        var size = limit ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize)
+        {
+            throw new GatewayProblemException(422, "invalid_limit", $"'limit' must be from 1 to {MaxPageSize}.", "limit");
+        }
+
+        if (cursor is not null && (cursor.Length is 0 or > 512))
+        {
+            throw new GatewayProblemException(422, "invalid_cursor", "The cursor is not one this API returned.", "cursor");
+        }
+
+        var page = await grains.GetGrain<IConversationIndexGrain>(tenant.Snapshot.ConversationScope).ListAsync(size, cursor);
+        return TypedResults.Ok(new ConversationListResponse(
+            [.. page.Items.Select(e => new ConversationSummary(e.Id, e.CreatedAt))], page.NextCursor, page.Total));
     }
 
     private static async Task<Ok<ConversationResponse>> GetAsync(string id, TenantCaller tenant, IGrainFactory grains)

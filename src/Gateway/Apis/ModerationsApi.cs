@@ -7,6 +7,7 @@ using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
 using GuardCluster.Gateway.Moderation;
+using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -34,15 +35,17 @@ public static class ModerationsApi
         HttpRequest request,
         IGrainFactory grains,
         WorkerKeys keys,
+        TenantQuotaGate quotas,
         IOptions<GatewayOptions> options,
         CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        var parsed = ModerationInput.Parse(JsonBody.RequireObject(body), options.Value.MaxBatchItems);
-        var limits = tenant.Policy.Limits.ToConversationLimits();
+        var parsed = ModerationInput.Parse(JsonBody.RequireObject(body), TenantQuotaGate.MaxBatchItems(tenant, options.Value));
+        var limits = tenant.Limits.ToConversationLimits();
         var policy = tenant.Policy.Policy;
 
         var conversations = parsed.Inputs.Select((text, i) => ToConversation(text, limits, parsed.IsArray ? $"input[{i}]" : "input")).ToArray();
+        using var lease = quotas.Enter(tenant, checks: conversations.Count(c => c is not null));
         var tasks = conversations.Select(async conversation =>
         {
             if (conversation is null)
@@ -52,6 +55,7 @@ public static class ModerationsApi
 
             var worker = grains.GetGrain<IGuardWorkerGrain>(keys.Next());
             var verdict = (await worker.ClassifyAsync(new GuardRequest(conversation, policy, TenantId: tenant.Id), cancellationToken)).Verdict;
+            lease.ChargePromptTokens(verdict.Usage.PromptTokens);
             return (Result: ModerationMapper.FromVerdict(verdict, policy), Model: (string?)verdict.Model);
         });
         var results = await Task.WhenAll(tasks);

@@ -19,7 +19,7 @@ public static class PolicyApi
         return group;
     }
 
-    private static Ok<PolicyResponse> Get(TenantCaller tenant) => TypedResults.Ok(PolicyResponse.From(tenant.Policy));
+    private static Ok<PolicyResponse> Get(TenantCaller tenant) => TypedResults.Ok(PolicyResponse.From(tenant.Policy, tenant.Snapshot.Quota));
 
     private static async Task<Ok<PolicyResponse>> PutAsync(
         TenantCaller tenant,
@@ -34,7 +34,7 @@ public static class PolicyApi
         try
         {
             var stored = await grains.GetGrain<ITenantGrain>(tenant.Id).SetPolicyAsync(updated);
-            return TypedResults.Ok(PolicyResponse.From(stored));
+            return TypedResults.Ok(PolicyResponse.From(stored, tenant.Snapshot.Quota));
         }
         finally
         {

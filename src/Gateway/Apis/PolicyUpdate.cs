@@ -40,40 +40,9 @@ public static class PolicyUpdate
         return current with { Policy = policy, Limits = newLimits };
     }
 
-    /// <summary>Each limit is optional; ranges are the tenant grain's call (it knows the service caps).</summary>
-    private static TenantLimits ParseLimits(JsonElement limits, TenantLimits current)
-    {
-        if (limits.ValueKind != JsonValueKind.Object)
-        {
-            throw new GuardValidationException(GuardErrorCodes.InvalidType, "'limits' must be an object.", LimitsProperty);
-        }
-
-        return new TenantLimits(
-            Int(limits, "max_message_chars") ?? current.MaxMessageChars,
-            Int(limits, "max_turns") ?? current.MaxTurns,
-            Int(limits, "max_total_chars") ?? current.MaxTotalChars);
-    }
-
-    private static int? Int(JsonElement limits, string name)
-    {
-        if (JsonBody.Optional(limits, name, LimitsProperty) is not { } value)
-        {
-            return null;
-        }
-
-        var path = $"{LimitsProperty}.{name}";
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
-        {
-            throw new GuardValidationException(GuardErrorCodes.InvalidType, $"'{path}' must be an integer.", path);
-        }
-
-        if (number < 1)
-        {
-            throw new GuardValidationException("invalid_limit", $"'{path}' must be at least 1.", path);
-        }
-
-        return number;
-    }
+    /// <summary>Each limit is optional (absent keeps it, null unsets it); the tenant grain checks it against the quota.</summary>
+    private static TenantLimits ParseLimits(JsonElement limits, TenantLimits current) =>
+        Quotas.LimitsJson.Parse(limits, current, LimitsProperty);
 
     private static bool HasProperty(JsonElement obj, string name) => obj.TryGetProperty(name, out _);
 }

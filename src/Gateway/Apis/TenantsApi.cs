@@ -1,8 +1,10 @@
+using GuardCluster.Contracts;
 using GuardCluster.Contracts.Grains;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -19,6 +21,7 @@ public static class TenantsApi
         group.MapGet("/{id}", GetAsync);
         group.MapDelete("/{id}", DeleteAsync);
         group.MapPost("/{id}/keys", RotateAsync);
+        group.MapPut("/{id}/limits", SetLimitsAsync).Accepts<LimitsBody>("application/json");
         return group;
     }
 
@@ -37,7 +40,27 @@ public static class TenantsApi
     {
         RequireTenantId(id);
         var snapshot = await grains.GetGrain<ITenantGrain>(id).GetAsync() ?? throw NotFound(id);
-        return TypedResults.Ok(new TenantInfoResponse(snapshot.Id, snapshot.CreatedAt, snapshot.Policy.Version, snapshot.KeyHashes.Count));
+        return TypedResults.Ok(TenantInfoResponse.From(snapshot));
+    }
+
+    /// <summary>
+    /// Replaces the tenant's quota: every limit present is set, every limit absent or null goes back to the server
+    /// default (<c>Guard:Limits</c>). The tenant's own lower settings stay and keep applying where lower.
+    /// </summary>
+    private static async Task<Ok<TenantInfoResponse>> SetLimitsAsync(
+        string id, HttpRequest request, IGrainFactory grains, TenantDirectory directory, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+    {
+        RequireTenantId(id);
+        using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        var overrides = LimitsJson.Parse(JsonBody.RequireObject(body), TenantLimits.None, "$");
+        try
+        {
+            return TypedResults.Ok(TenantInfoResponse.From(await grains.GetGrain<ITenantGrain>(id).SetQuotasAsync(overrides)));
+        }
+        finally
+        {
+            directory.Invalidate(id);
+        }
     }
 
     private static async Task<NoContent> DeleteAsync(string id, IGrainFactory grains, TenantDirectory directory)

@@ -8,9 +8,10 @@ namespace GuardCluster.Gateway.Auth;
 /// Bearer-key authentication for endpoints marked with <see cref="GuardAccessMetadata"/>. Runs after routing
 /// and before the body is read, so unauthenticated requests cost neither parsing nor a grain call beyond the
 /// (cached) tenant snapshot. 401 + <c>WWW-Authenticate: Bearer</c> for missing or unknown keys; 403 for a
-/// valid key of the wrong kind (tenant key on an admin route, admin key on a tenant route).
+/// valid key of the wrong kind (tenant key on an admin route, admin key on a tenant route). A client address
+/// that failed too often gets 429 <c>rate_limited</c> before its key is even looked at (<see cref="AuthFailureLimiter"/>).
 /// </summary>
-internal sealed class GuardAuthMiddleware(RequestDelegate next, AdminKey adminKey, TenantDirectory tenants)
+internal sealed class GuardAuthMiddleware(RequestDelegate next, AdminKey adminKey, TenantDirectory tenants, AuthFailureLimiter failures)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -25,6 +26,15 @@ internal sealed class GuardAuthMiddleware(RequestDelegate next, AdminKey adminKe
         if (token is null)
         {
             await ChallengeAsync(context, "missing_api_key", "Send the API key as 'Authorization: Bearer <key>'.");
+            return;
+        }
+
+        var address = context.Connection.RemoteIpAddress;
+        if (failures.IsBlocked(address, out var retryAfter))
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await ProblemWriter.WriteAsync(context, new ProblemInfo(
+                429, "rate_limited", "Too many failed authentications from this address; wait before retrying.", null, retryAfter));
             return;
         }
 
@@ -55,6 +65,7 @@ internal sealed class GuardAuthMiddleware(RequestDelegate next, AdminKey adminKe
             return;
         }
 
+        failures.RecordFailure(address);
         await ChallengeAsync(context, "invalid_api_key", "The API key is not valid.");
     }
 

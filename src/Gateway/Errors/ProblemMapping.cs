@@ -24,6 +24,8 @@ public static class ProblemMapping
         GuardErrorCodes.DuplicateProperty,
     };
 
+    public const int QuotaExceededRetryAfterSeconds = 60;
+
     /// <summary>Status for a validation code that is not a limit: shape errors 400, contract violations 422.</summary>
     public static int StatusForCode(string code) => ShapeCodes.Contains(code) ? 400 : 422;
 
@@ -34,6 +36,7 @@ public static class ProblemMapping
         return error switch
         {
             GatewayProblemException e => new ProblemInfo(e.Status, e.Code, e.Message, e.Path),
+            RateLimitedException e => new ProblemInfo(429, e.Code, e.Message, null, e.RetryAfterSeconds),
             GuardValidationException e => new ProblemInfo(e.IsLimit ? 413 : StatusForCode(e.Code), e.Code, e.Message, e.Path),
             GuardRejectedException e => FromRejection(e, retryAfterSeconds),
             BadHttpRequestException { StatusCode: 413 } => new ProblemInfo(
@@ -54,6 +57,10 @@ public static class ProblemMapping
         RejectionKind.NotFound => new ProblemInfo(404, e.Code, e.Message, e.Path),
         RejectionKind.Conflict => new ProblemInfo(409, e.Code, e.Message, e.Path),
         RejectionKind.Overloaded => new ProblemInfo(429, e.Code, e.Message, e.Path, retryAfterSeconds),
+        RejectionKind.Forbidden => new ProblemInfo(403, e.Code, e.Message, e.Path),
+
+        // A count quota frees up only when the tenant deletes something: no point retrying every second.
+        RejectionKind.QuotaExceeded => new ProblemInfo(429, e.Code, e.Message, e.Path, QuotaExceededRetryAfterSeconds),
         RejectionKind.Unavailable => new ProblemInfo(503, e.Code, e.Message, e.Path, retryAfterSeconds),
         _ => new ProblemInfo(StatusForCode(e.Code), e.Code, e.Message, e.Path),
     };

@@ -3,9 +3,11 @@ using System.Text.Json.Serialization;
 using GuardCluster.Gateway.Apis;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
+using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Routing;
 using GuardCluster.Gateway.Tenants;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 
 namespace GuardCluster.Gateway.Extensions;
@@ -55,6 +57,10 @@ public static class GatewayServiceExtensions
         services.AddOpenApi();
 
         services.AddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(QuotaClock.Key, TimeProvider.System);
+        services.TryAddSingleton<IApiHostCount, ConfiguredApiHostCount>();
+        services.AddSingleton<TenantQuotaGate>();
+        services.AddSingleton<AuthFailureLimiter>();
         services.AddSingleton<AdminKey>();
         services.AddSingleton<TenantDirectory>();
         services.AddSingleton<WorkerKeys>();

@@ -43,3 +43,8 @@ public sealed record ConversationResponse(string Id, IReadOnlyList<ConversationM
 
 /// <summary>Body of <c>POST /v1/conversations/{id}/messages</c> (documentation shape).</summary>
 public sealed record AppendRequest(string Role, string Content, string? MessageId);
+
+public sealed record ConversationSummary(string Id, DateTimeOffset CreatedAt);
+
+/// <summary>A page of <c>GET /v1/conversations</c>, newest first; <c>next_cursor</c> is null on the last page.</summary>
+public sealed record ConversationListResponse(IReadOnlyList<ConversationSummary> Data, string? NextCursor, int Total);

@@ -3,31 +3,55 @@ using GuardCluster.Core.Serialization;
 
 namespace GuardCluster.Gateway.Models;
 
-public sealed record LimitsBody(int MaxMessageChars, int MaxTurns, int MaxTotalChars)
+/// <summary>The eight limits (names as in <see cref="TenantLimitFields"/>); in a request, null unsets one.</summary>
+public sealed record LimitsBody(
+    int? RequestsPerMinute,
+    int? TokensPerMinute,
+    int? MaxConcurrentRequests,
+    int? MaxConversations,
+    int? MaxMessageChars,
+    int? MaxTurns,
+    int? MaxTotalChars,
+    int? MaxBatchItems)
 {
     public static LimitsBody From(TenantLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        return new(limits.MaxMessageChars, limits.MaxTurns, limits.MaxTotalChars);
+        return new(
+            limits.RequestsPerMinute,
+            limits.TokensPerMinute,
+            limits.MaxConcurrentRequests,
+            limits.MaxConversations,
+            limits.MaxMessageChars,
+            limits.MaxTurns,
+            limits.MaxTotalChars,
+            limits.MaxBatchItems);
     }
 }
 
+/// <summary>
+/// <c>limits</c> are what applies to the tenant (its own settings capped by the quota); <c>quotas</c> are the
+/// operator's ceiling, the most a tenant may set each limit to.
+/// </summary>
 public sealed record PolicyResponse(
     int Version,
     IReadOnlyList<CategoryDto> Categories,
     IReadOnlyList<string> ExcludedCategoryKeys,
     double? Threshold,
-    LimitsBody Limits)
+    LimitsBody Limits,
+    LimitsBody Quotas)
 {
-    public static PolicyResponse From(TenantPolicy policy)
+    public static PolicyResponse From(TenantPolicy policy, TenantLimits quota)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(quota);
         return new(
             policy.Version,
             [.. policy.Policy.Categories.Select(c => new CategoryDto(c.Code, c.Text))],
             policy.Policy.ExcludedCodes,
             policy.Policy.Threshold,
-            LimitsBody.From(policy.Limits));
+            LimitsBody.From(policy.Limits.Within(quota)),
+            LimitsBody.From(quota));
     }
 }
 

@@ -15,7 +15,11 @@ namespace GuardCluster.Gateway.Tenants;
 /// applies there, a rotated key keeps working there, and a deleted tenant keeps authenticating there for at
 /// most that long. Lower the TTL (0 disables caching) if that window matters more than tenant-grain load.
 /// </para>
-/// Unknown tenants are not cached (a later create must work at once), and concurrent misses share one load.
+/// Concurrent misses share one load. Unknown tenant ids are remembered in a separate, bounded negative cache for
+/// <see cref="GatewayOptions.UnknownTenantCacheSeconds"/>, so a client repeating a made-up or deleted tenant's key
+/// costs no grain call; a tenant created through this host is visible at once (create invalidates), one created
+/// through another host within that time. The negative cache is kept apart so a flood of made-up ids can never
+/// push real tenants out of the positive one.
 /// </summary>
 public sealed class TenantDirectory(IGrainFactory grains, IOptions<GatewayOptions> options, TimeProvider time)
 {
@@ -24,16 +28,28 @@ public sealed class TenantDirectory(IGrainFactory grains, IOptions<GatewayOption
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
+
     public Task<TenantSnapshot?> GetAsync(string tenantId)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
+        var now = time.GetTimestamp();
+        if (_unknown.TryGetValue(tenantId, out var unknownUntil))
+        {
+            if (now < unknownUntil)
+            {
+                return Task.FromResult<TenantSnapshot?>(null);
+            }
+
+            _unknown.TryRemove(KeyValuePair.Create(tenantId, unknownUntil));
+        }
+
         var ttlSeconds = options.Value.TenantCacheSeconds;
         if (ttlSeconds <= 0)
         {
-            return grains.GetGrain<ITenantGrain>(tenantId).GetAsync();
+            return LoadUncachedAsync(tenantId);
         }
 
-        var now = time.GetTimestamp();
         while (true)
         {
             if (_entries.TryGetValue(tenantId, out var existing))
@@ -65,6 +81,34 @@ public sealed class TenantDirectory(IGrainFactory grains, IOptions<GatewayOption
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         _entries.TryRemove(tenantId, out _);
+        _unknown.TryRemove(tenantId, out _);
+    }
+
+    private async Task<TenantSnapshot?> LoadUncachedAsync(string tenantId)
+    {
+        var snapshot = await grains.GetGrain<ITenantGrain>(tenantId).GetAsync();
+        if (snapshot is null)
+        {
+            RememberUnknown(tenantId);
+        }
+
+        return snapshot;
+    }
+
+    private void RememberUnknown(string tenantId)
+    {
+        var seconds = options.Value.UnknownTenantCacheSeconds;
+        if (seconds <= 0)
+        {
+            return;
+        }
+
+        if (_unknown.Count >= Math.Max(1, options.Value.UnknownTenantCacheEntries))
+        {
+            _unknown.Clear();
+        }
+
+        _unknown[tenantId] = time.GetTimestamp() + (long)(seconds * (double)time.TimestampFrequency);
     }
 
     private async Task LoadAsync(string tenantId, Entry entry)
@@ -75,6 +119,7 @@ public sealed class TenantDirectory(IGrainFactory grains, IOptions<GatewayOption
             if (snapshot is null)
             {
                 _entries.TryRemove(KeyValuePair.Create(tenantId, entry));
+                RememberUnknown(tenantId);
             }
 
             entry.Result.SetResult(snapshot);

@@ -4,6 +4,7 @@ using GuardCluster.Gateway.Extensions;
 using GuardCluster.Gateway.Health;
 using GuardCluster.Grains;
 using GuardCluster.Grains.Hosting;
+using GuardCluster.Grains.Quotas;
 using GuardCluster.Models;
 using GuardCluster.Silo.Storage;
 using Orleans.Configuration;
@@ -68,6 +69,8 @@ public static class GuardSilo
         }
 
         builder.Services.AddSingleton<IGuardReadiness, SiloReadiness>();
+        builder.Services.AddSingleton<Gateway.Quotas.IApiHostCount, SiloApiHostCount>();
+        AddLimitDefaults(builder);
         return builder;
     }
 
@@ -80,6 +83,19 @@ public static class GuardSilo
         app.UseDashboardAuthentication();
         app.MapOrleansDashboard(routePrefix: DashboardAuthentication.Prefix);
         return app;
+    }
+
+    /// <summary>The server's default tenant quota (<c>Guard:Limits</c>); a value no operator could set stops the silo.</summary>
+    private static void AddLimitDefaults(WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(TenantLimitDefaults.Section);
+        var defaults = section.Get<TenantLimitDefaults>() ?? new TenantLimitDefaults();
+        if (defaults.Problems().FirstOrDefault() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        builder.Services.Configure<TenantLimitDefaults>(section);
     }
 
     private static string? ResolveModelPath(GuardSiloOptions guard)

@@ -18,7 +18,7 @@ namespace GuardCluster.Gateway.Tests.Http;
 /// One real single-process silo + API (demo model, in-memory storage) on 127.0.0.1 with free ports, shared
 /// by every HTTP test. Orleans ports are picked free too, so parallel runs on one machine do not collide.
 /// </summary>
-public sealed class GuardApiFixture : IAsyncLifetime
+public class GuardApiFixture : IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
     public const int MaxBatchItems = 4;
@@ -42,8 +42,12 @@ public sealed class GuardApiFixture : IAsyncLifetime
                 ["Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
+
+                // Every test comes from 127.0.0.1; only the quota tests' own host limits failed authentications.
+                ["Guard:Gateway:AuthFailuresPerMinute"] = "100000",
             });
             b.WebHost.UseUrls("http://127.0.0.1:0");
+            Configure(b);
         });
 
         var app = GuardSilo.Build(builder);
@@ -51,6 +55,11 @@ public sealed class GuardApiFixture : IAsyncLifetime
         await app.StartAsync();
         _app = app;
         BaseAddress = new Uri(app.Urls.First(u => u.StartsWith("http://", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Settings and services of a derived fixture, applied after the shared ones.</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
     }
 
     public async Task DisposeAsync()

@@ -2,6 +2,7 @@ using System.Reflection;
 using GuardCluster.Contracts;
 using GuardCluster.Contracts.Grains;
 using GuardCluster.Gateway.Tenants;
+using GuardCluster.Gateway.Tests.Support;
 using Microsoft.Extensions.Options;
 
 namespace GuardCluster.Gateway.Tests.Unit;
@@ -34,19 +35,50 @@ public sealed class TenantDirectoryTests
     }
 
     [Fact]
-    public async Task UnknownTenantsAndFailuresAreNotCached()
+    public async Task UnknownTenantsAreRememberedBrieflyAndFailuresNotAtAll()
     {
-        var (directory, grain, _) = Create(ttlSeconds: 5);
+        var (directory, grain, clock) = Create(ttlSeconds: 5);
         grain.Exists = false;
         Assert.Null(await directory.GetAsync("acme"));
+        Assert.Null(await directory.GetAsync("acme"));
+        Assert.Equal(1, grain.Calls);
+
+        // Created meanwhile: another host sees it once the negative entry expires; this host at once (Invalidate).
         grain.Exists = true;
+        clock.Advance(TimeSpan.FromSeconds(6));
         Assert.NotNull(await directory.GetAsync("acme"));
+        Assert.Equal(2, grain.Calls);
 
         directory.Invalidate("acme");
         grain.Fail = true;
         await Assert.ThrowsAsync<TimeoutException>(() => directory.GetAsync("acme"));
         grain.Fail = false;
         Assert.NotNull(await directory.GetAsync("acme"));
+    }
+
+    [Fact]
+    public async Task InvalidateForgetsAnUnknownTenantAndTheNegativeCacheIsBounded()
+    {
+        var (directory, grain, _) = Create(ttlSeconds: 5, unknownEntries: 2);
+        grain.Exists = false;
+        Assert.Null(await directory.GetAsync("acme"));
+        grain.Exists = true;
+        directory.Invalidate("acme");
+        Assert.NotNull(await directory.GetAsync("acme"));
+        Assert.Equal(2, grain.Calls);
+
+        grain.Exists = false;
+        foreach (var id in new[] { "a", "b", "a", "b" })
+        {
+            await directory.GetAsync(id);
+        }
+
+        Assert.Equal(4, grain.Calls);
+
+        // A third unknown id fills the bounded table, which starts over: "a" costs a lookup again.
+        await directory.GetAsync("c");
+        await directory.GetAsync("a");
+        Assert.Equal(6, grain.Calls);
     }
 
     [Fact]
@@ -58,13 +90,13 @@ public sealed class TenantDirectoryTests
         Assert.Equal(2, grain.Calls);
     }
 
-    private static (TenantDirectory Directory, FakeTenantGrain Grain, ManualClock Clock) Create(int ttlSeconds)
+    private static (TenantDirectory Directory, FakeTenantGrain Grain, ManualClock Clock) Create(int ttlSeconds, int unknownEntries = 100)
     {
         var grain = new FakeTenantGrain();
         var factory = DispatchProxy.Create<IGrainFactory, GrainFactoryProxy>();
         ((GrainFactoryProxy)(object)factory).Grain = grain;
         var clock = new ManualClock();
-        var directory = new TenantDirectory(factory, Options.Create(new GatewayOptions { TenantCacheSeconds = ttlSeconds }), clock);
+        var directory = new TenantDirectory(factory, Options.Create(new GatewayOptions { TenantCacheSeconds = ttlSeconds, UnknownTenantCacheEntries = unknownEntries }), clock);
         return (directory, grain, clock);
     }
 
@@ -106,16 +138,6 @@ public sealed class TenantDirectoryTests
         public Task<IssuedKey> RotateKeyAsync() => throw new NotSupportedException();
 
         public Task<TenantPolicy> SetPolicyAsync(TenantPolicy policy) => throw new NotSupportedException();
-    }
 
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks = 1_000_000;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-    }
-}
+        public Task<TenantSnapshot> SetQuotasAsync(TenantLimits overrides) => throw new NotSupportedException();
+    }}

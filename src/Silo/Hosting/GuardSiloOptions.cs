@@ -18,52 +18,72 @@ public sealed class GuardSiloOptions
 
     public sealed class ModelSettings
     {
+        // Defaults have one home: the engine's own options.
+        private static readonly EngineOptions Defaults = new() { ModelPath = string.Empty };
+
         /// <summary>GGUF path; empty on a model-less silo (unless <see cref="Demo"/>).</summary>
         public string? Path { get; set; }
 
         public string? Name { get; set; }
 
-        public int ContextSize { get; set; } = 8192;
+        public int ContextSize { get; set; } = Defaults.ContextSize;
 
-        public int BatchSize { get; set; } = 512;
+        public int BatchSize { get; set; } = Defaults.BatchSize;
 
-        public int UBatchSize { get; set; } = 512;
+        public int UBatchSize { get; set; } = Defaults.UBatchSize;
 
         public int Threads { get; set; }
 
         public int GpuLayers { get; set; }
 
-        public bool FlashAttention { get; set; } = true;
+        public bool FlashAttention { get; set; } = Defaults.FlashAttention;
 
-        public int MaxSequences { get; set; } = 8;
+        public int MaxSequences { get; set; } = Defaults.MaxSequences;
 
-        public int QueueCapacity { get; set; } = 256;
+        public int QueueCapacity { get; set; } = Defaults.QueueCapacity;
 
-        public int MaxNewTokens { get; set; } = 20;
+        /// <summary>Of the queue, how many one tenant's requests may take (0 = a quarter).</summary>
+        public int QueueCapacityPerTenant { get; set; } = Defaults.QueueCapacityPerTenant;
 
-        public bool PrefixCache { get; set; } = true;
+        /// <summary>Of the sequences, how many one tenant's one-off checks may hold (0 = all but one).</summary>
+        public int MaxSequencesPerTenant { get; set; } = Defaults.MaxSequencesPerTenant;
 
-        public bool SessionCache { get; set; } = true;
+        /// <summary>Prompt tokens per step for tenants over their share while others are active.</summary>
+        public int SharedStepTokens { get; set; } = Defaults.SharedStepTokens;
 
-        public bool SpillToHost { get; set; } = true;
+        public int MaxNewTokens { get; set; } = Defaults.MaxNewTokens;
 
-        public int MaxCachedSequences { get; set; } = 64;
+        public bool PrefixCache { get; set; } = Defaults.PrefixCache;
+
+        public bool SessionCache { get; set; } = Defaults.SessionCache;
+
+        public bool SpillToHost { get; set; } = Defaults.SpillToHost;
+
+        public int MaxCachedSequences { get; set; } = Defaults.MaxCachedSequences;
 
         /// <summary>KV cells the cache may hold; 0 = half the context.</summary>
         public int CacheCells { get; set; }
 
-        public long SpillBudgetBytes { get; set; } = 512L * 1024 * 1024;
+        public long SpillBudgetBytes { get; set; } = Defaults.SpillBudgetBytes;
+
+        /// <summary>
+        /// Folder for the disk tier of spilled conversation branches (empty = no disk tier). Each engine uses its own
+        /// subfolder and removes it on stop; subfolders left by dead engines are removed on start.
+        /// </summary>
+        public string? SpillPath { get; set; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "guardcluster-kv-spill");
+
+        public long SpillDiskBudgetBytes { get; set; } = Defaults.SpillDiskBudgetBytes;
 
         /// <summary>Seconds after which an idle conversation branch is saved to host memory (0 = only under pressure).</summary>
-        public int SpillAfterIdleSeconds { get; set; } = 30;
+        public int SpillAfterIdleSeconds { get; set; } = (int)Defaults.SpillAfterIdle.TotalSeconds;
 
-        public bool FastVerdict { get; set; } = true;
+        public bool FastVerdict { get; set; } = Defaults.FastVerdict;
 
         /// <summary>Extend each conversation's other role branch while the engine is idle.</summary>
-        public bool PreExtendBranches { get; set; } = true;
+        public bool PreExtendBranches { get; set; } = Defaults.PreExtendBranches;
 
         /// <summary>Tokens per decode call for that idle work (the most a request arriving meanwhile waits for).</summary>
-        public int BackgroundChunkTokens { get; set; } = 16;
+        public int BackgroundChunkTokens { get; set; } = Defaults.BackgroundChunkTokens;
 
         public EngineOptions ToEngineOptions(string path) => new()
         {
@@ -77,6 +97,9 @@ public sealed class GuardSiloOptions
             FlashAttention = FlashAttention,
             MaxSequences = MaxSequences,
             QueueCapacity = QueueCapacity,
+            QueueCapacityPerTenant = QueueCapacityPerTenant,
+            MaxSequencesPerTenant = MaxSequencesPerTenant,
+            SharedStepTokens = SharedStepTokens,
             MaxNewTokens = MaxNewTokens,
             PrefixCache = PrefixCache,
             SessionCache = SessionCache,
@@ -84,6 +107,8 @@ public sealed class GuardSiloOptions
             MaxCachedSequences = MaxCachedSequences,
             CacheCells = CacheCells,
             SpillBudgetBytes = SpillBudgetBytes,
+            SpillPath = string.IsNullOrWhiteSpace(SpillPath) ? null : SpillPath,
+            SpillDiskBudgetBytes = SpillDiskBudgetBytes,
             SpillAfterIdle = TimeSpan.FromSeconds(SpillAfterIdleSeconds),
             FastVerdict = FastVerdict,
             PreExtendBranches = PreExtendBranches,

@@ -38,7 +38,7 @@ public sealed record EngineOptions
     /// <summary>Requests waiting for a sequence slot before callers get <see cref="EngineOverloadedException"/>.</summary>
     public int QueueCapacity { get; init; } = 256;
 
-    /// <summary>Of <see cref="QueueCapacity"/>, how many one tenant's requests may take; 0 means a quarter of it.</summary>
+    /// <summary>Of <see cref="QueueCapacity"/>, how many one tenant's requests may take; 0 means a quarter of it. Requests without a tenant id are bounded by the total only.</summary>
     public int QueueCapacityPerTenant { get; init; }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace GuardCluster.Engine.Scheduling;
 
 /// <summary>
 /// Jobs waiting for the scheduler, one FIFO per tenant. Callers add from any thread, bounded in total and per
-/// tenant (one tenant cannot fill the queue for everyone); the scheduler thread moves them into its per-tenant
+/// tenant (one tenant cannot fill the queue for everyone; jobs with no tenant id count only against the total); the scheduler thread moves them into its per-tenant
 /// lists and picks from them fairly. A job cancelled while it waits leaves at the scheduler's next look.
 /// </summary>
 internal sealed class JobQueue(int capacity, int perTenantCapacity)
@@ -27,7 +27,8 @@ internal sealed class JobQueue(int capacity, int perTenantCapacity)
             return false;
         }
 
-        if (_waitingByTenant.AddOrUpdate(job.Tenant, 1, (_, n) => n + 1) > perTenantCapacity)
+        // Jobs without a tenant come from trusted in-process callers (a single-tenant host, tools): only the total bounds them.
+        if (_waitingByTenant.AddOrUpdate(job.Tenant, 1, (_, n) => n + 1) > perTenantCapacity && job.Tenant.Length > 0)
         {
             Release(job.Tenant);
             refusal = $"Too many requests of this tenant are waiting ({perTenantCapacity}); retry later.";

@@ -46,6 +46,9 @@ public sealed class BenchContext(BenchOptions options, BenchModel model, LlamaGu
         SessionCache = options.SessionCache,
 
         // Enough slots for the largest caller count, so workload 4 measures batching rather than queueing.
-        MaxSequences = Math.Max(8, options.Callers.Max()),
+        MaxSequences = Math.Max(Math.Max(8, options.NoisyInFlight + 1), options.Callers.Max()),
+
+        // Conversation branches that leave the context go to memory, then to this folder (workload 6 needs it).
+        SpillPath = options.SpillPath ?? Path.Combine(Path.GetTempPath(), "guardcluster-bench-spill"),
     };
 }

@@ -5,7 +5,7 @@ namespace GuardCluster.Bench;
 /// <summary>Command-line settings. Every workload size is an option so the full run can be tuned to the machine.</summary>
 public sealed record BenchOptions
 {
-    public static readonly IReadOnlyList<string> AllWorkloads = ["w1", "w2", "w3", "w4", "w5"];
+    public static readonly IReadOnlyList<string> AllWorkloads = ["w1", "w2", "w3", "w4", "w5", "w6", "w7"];
 
     public bool Quick { get; init; }
 
@@ -40,6 +40,27 @@ public sealed record BenchOptions
     public IReadOnlyList<int> Callers { get; init; } = [1, 4, 16];
 
     public int HttpRequests { get; init; } = 200;
+
+    /// <summary>Workload 6: open conversations per run (one run per value).</summary>
+    public IReadOnlyList<int> ManyConversations { get; init; } = [8, 64, 256];
+
+    /// <summary>Workload 6: turns per conversation for each value of <see cref="ManyConversations"/> (the last repeats).</summary>
+    public IReadOnlyList<int> ManyTurns { get; init; } = [8, 4, 3];
+
+    /// <summary>Workload 6: checks of each run the slow baselines replay (evenly spaced over the stream).</summary>
+    public int ManyBaselineChecks { get; init; } = 16;
+
+    /// <summary>Workload 7: tenant A's prompts in flight.</summary>
+    public int NoisyInFlight { get; init; } = 8;
+
+    /// <summary>Workload 7: words in each of tenant A's prompts.</summary>
+    public int NoisyWords { get; init; } = 400;
+
+    /// <summary>Workload 7: tenant B's single checks (alone, then with A).</summary>
+    public int NoisyChecks { get; init; } = 16;
+
+    /// <summary>Folder for the engine's disk tier of conversation KV (null = a folder under the system temp folder).</summary>
+    public string? SpillPath { get; init; }
 
     public int Seed { get; init; } = 42;
 
@@ -90,6 +111,11 @@ public sealed record BenchOptions
         Mixed = 32,
         ConcurrencyRequests = 64,
         HttpRequests = 300,
+        ManyConversations = [4, 24],
+        ManyTurns = [4, 3],
+        ManyBaselineChecks = 8,
+        NoisyWords = 40,
+        NoisyChecks = 8,
     };
 
     public const string Usage = """
@@ -116,6 +142,13 @@ public sealed record BenchOptions
           --concurrency-requests N  workload 4: requests per caller count (default 24)
           --callers a,b,c         workload 4: caller counts (default 1,4,16)
           --http N                workload 5: requests per path (default 200)
+          --many a,b,c            workload 6: open conversations per run (default 8,64,256)
+          --many-turns a,b,c      workload 6: turns per conversation for each run (default 8,4,3; the last repeats)
+          --many-baseline N       workload 6: sampled checks the baselines replay per run (default 16)
+          --noisy-in-flight N     workload 7: tenant A's long prompts in flight (default 8)
+          --noisy-words N         workload 7: words per tenant A prompt (default 400)
+          --noisy-checks N        workload 7: tenant B's single checks, alone and with A (default 16)
+          --spill-path DIR        engine's disk tier for conversation KV (default: <temp>/guardcluster-bench-spill)
           --seed N                text generator seed (default 42)
           --only w1,w2,...        run only these workloads
           --json FILE             also write the results as JSON
@@ -155,6 +188,13 @@ public sealed record BenchOptions
                 "--concurrency-requests" => o with { ConcurrencyRequests = Int() },
                 "--callers" => o with { Callers = ParseList(Next(), a) },
                 "--http" => o with { HttpRequests = Int() },
+                "--many" => o with { ManyConversations = ParseList(Next(), a) },
+                "--many-turns" => o with { ManyTurns = ParseList(Next(), a) },
+                "--many-baseline" => o with { ManyBaselineChecks = Int() },
+                "--noisy-in-flight" => o with { NoisyInFlight = Math.Max(1, Int()) },
+                "--noisy-words" => o with { NoisyWords = Int() },
+                "--noisy-checks" => o with { NoisyChecks = Math.Max(1, Int()) },
+                "--spill-path" => o with { SpillPath = Next() },
                 "--seed" => o with { Seed = Int() },
                 "--only" => o with { Only = ParseOnly(Next()) },
                 "--json" => o with { JsonPath = Next() },

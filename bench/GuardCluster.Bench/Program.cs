@@ -33,7 +33,7 @@ try
     // llama.cpp must be configured before the first native call (the baseline weights may load first).
     NativeBackend.EnsureConfigured(null);
     // Workload 5 always uses the demo model; don't build or map the big one for it alone.
-    var onlyOverhead = !new[] { "w1", "w2", "w3", "w4" }.Any(options.Runs);
+    var onlyOverhead = !new[] { "w1", "w2", "w3", "w4", "w6", "w7" }.Any(options.Runs);
     var model = onlyOverhead && options.ModelPath is null ? ModelLocator.Demo() : ModelLocator.Resolve(options, output);
     if (options.Prepare)
     {
@@ -46,13 +46,13 @@ try
     machine.Write(output);
 
     await using var engine = await LlamaGuardEngine.LoadAsync(BenchContext.EngineOptionsFor(options, model.Path));
-    var needsBaselines = options.Runs("w1") || options.Runs("w2") || options.Runs("w3");
+    var needsBaselines = options.Runs("w1") || options.Runs("w2") || options.Runs("w3") || options.Runs("w6");
     using var baselineWeights = needsBaselines
         ? LLamaWeights.LoadFromFile(new ModelParams(model.Path) { LoadMode = LLamaLoadMode.MemoryMap, GpuLayerCount = 0 })
         : null;
     var context = new BenchContext(options, model, engine, baselineWeights, output);
 
-    IWorkload[] workloads = [new SingleChecksWorkload(), new ConversationsWorkload(), new MixedTenantsWorkload(), new ConcurrencyWorkload(), new HttpOverheadWorkload()];
+    IWorkload[] workloads = [new SingleChecksWorkload(), new ConversationsWorkload(), new MixedTenantsWorkload(), new ConcurrencyWorkload(), new HttpOverheadWorkload(), new ManyConversationsWorkload(), new NoisyNeighbourWorkload()];
     var reports = new List<WorkloadReport>();
     foreach (var workload in workloads.Where(w => options.Runs(w.Id)))
     {

@@ -185,6 +185,40 @@ public sealed class SchedulerAdmissionTests
         Assert.Equal(0, engine.QueueDepth);
     }
 
+    [Fact]
+    public async Task One_tenants_long_prompts_leave_cells_for_another_tenants_check()
+    {
+        await using var engine = await LlamaGuardEngine.LoadAsync(new EngineOptions
+        {
+            ModelPath = DemoModel.EnsureCached(),
+            ContextSize = 8192,
+            Threads = 1,
+            MaxSequences = 8,
+        });
+
+        // Custom policies: no cached header, so every job reserves its whole prompt.
+        var policy = SafetyPolicy.Default with { ExcludedCodes = ["S10"] };
+        GuardRequest Request(string tenant, int words, int i = 0) => new(new Conversation([ChatMessage.User($"{i} {Words(words)}")]), policy, TenantId: tenant);
+        int Cells(GuardRequest r) => engine.Options.CellsFor(PromptTokens(engine, r));
+
+        // Four noisy prompts fill the context; three stay within the tenant's three quarters and leave room for the quiet one.
+        var noisyWords = Enumerable.Range(1, 4000).First(w => Cells(Request("noisy", w)) > 1900);
+        var quietWords = Enumerable.Range(1, 4000).First(w => Cells(Request("quiet", w)) > 1000);
+        Assert.InRange(Cells(Request("noisy", noisyWords)), 1901, 2047);
+
+        // Steps as slow as a real model's, so the noisy prompts are still running when the quiet check comes.
+        engine.Scheduler.BeforeStep = _ => Thread.Sleep(30);
+        var flood = Enumerable.Range(0, 6).Select(i => engine.ClassifyAsync(Request("noisy", noisyWords, i))).ToArray();
+        await Task.Delay(50);
+        var quiet = await engine.ClassifyAsync(Request("quiet", quietWords)).WaitAsync(AtOnce);
+
+        // Without the share the noisy tenant holds four prompts' cells and the quiet check waits for one of them to end.
+        Assert.Equal(VerdictOutcome.Safe, quiet.Outcome);
+        Assert.True(flood.All(t => !t.IsCompleted), "the quiet check waited for the noisy tenant's prompts");
+        await Task.WhenAll(flood).WaitAsync(AtOnce * 4);
+        Assert.Equal(0, engine.QueueDepth);
+    }
+
     private static async Task<string> Capture(Task<GuardVerdict> task)
     {
         try

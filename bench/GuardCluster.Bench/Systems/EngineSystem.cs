@@ -4,8 +4,12 @@ using GuardCluster.Engine;
 
 namespace GuardCluster.Bench.Systems;
 
-/// <summary>GuardCluster's engine called in-process (no HTTP, no Orleans).</summary>
-public sealed class EngineSystem(LlamaGuardEngine engine, string name = "GuardCluster engine") : IGuardSystem
+/// <summary>
+/// GuardCluster's engine called in-process (no HTTP, no Orleans). With <paramref name="asTenants"/> each check is
+/// attributed to its <see cref="BenchCheck.Tenant"/> (the engine then shares steps and queues between tenants, as the
+/// gateway makes it); otherwise every check is one unattributed caller's.
+/// </summary>
+public sealed class EngineSystem(LlamaGuardEngine engine, string name = "GuardCluster engine", bool asTenants = false) : IGuardSystem
 {
     public string Name => name;
 
@@ -15,7 +19,7 @@ public sealed class EngineSystem(LlamaGuardEngine engine, string name = "GuardCl
     {
         var watch = Stopwatch.StartNew();
         var verdict = await engine.ClassifyAsync(
-            new GuardRequest(check.Conversation, check.Policy, IncludeCategoryScores: true, check.SessionKey),
+            new GuardRequest(check.Conversation, check.Policy, IncludeCategoryScores: true, check.SessionKey, asTenants ? check.Tenant : null),
             cancellationToken).ConfigureAwait(false);
         var ms = watch.Elapsed.TotalMilliseconds;
         var usage = verdict.Usage;

@@ -103,8 +103,9 @@ internal sealed partial class InferenceScheduler
     /// then the rest goes shortest-remaining-first (oldest first among equals): a short check is not held back by a
     /// long prompt, and equal-sized checks finish in arrival order instead of all at the end. While several tenants
     /// are active, the ones using more than their share (<see cref="TenantUsage"/>) get at most
-    /// <see cref="EngineOptions.SharedStepTokens"/> of the step together, after the others: a step stays short, so a
-    /// light tenant's check waits for at most one short step and is not slowed by a neighbour's long prompts.
+    /// <see cref="EngineOptions.SharedStepTokens"/> of a step together, and only of steps without a light tenant's work: a
+    /// step stays short, so a light tenant's check waits for at most one short step and is not slowed by a neighbour's
+    /// long prompts.
     /// </summary>
     private void AddPrefills(LLama.Native.LLamaBatch batch, ref int budget, List<(SequenceJob Job, int Index)> logitOwners, HashSet<SequenceJob> inBatch, Dictionary<string, int> tenantTokens)
     {
@@ -135,6 +136,14 @@ internal sealed partial class InferenceScheduler
         foreach (var job in prefilling.Where(j => !heavy.Contains(j.Tenant)).OrderBy(j => j.RemainingPrompt))
         {
             budget -= Count(tenantTokens, job, AddPrefill(batch, job, budget, logitOwners, inBatch));
+        }
+
+        // A step that carries a light tenant's work carries no heavy prompt tokens: the light check then costs what it
+        // costs alone (plus waiting for one short step). The heavy tenants get every step the light ones leave free, and
+        // a tenant that gets less than its share is not heavy for long (its decayed usage drops below the others').
+        if (inBatch.Any(j => !heavy.Contains(j.Tenant)))
+        {
+            return;
         }
 
         // Heavy tenants share a short step's worth, one slice each in turn.

@@ -264,8 +264,9 @@ internal sealed partial class InferenceScheduler : IDisposable
     /// <summary>
     /// Starts waiting jobs while they fit, fairly: tenants with fewer running jobs first, each tenant's jobs in
     /// arrival order. A job that cannot get its cells now does not hold back the jobs behind it, unless it has
-    /// waited past <see cref="StarvationLimit"/>: then nothing else starts until it does (running jobs finish in
-    /// bounded time, and everything admitted fits in an empty cache).
+    /// waited past <see cref="StarvationLimit"/> while its tenant has nothing running: then nothing else starts until it
+    /// does (running jobs finish in bounded time, and everything admitted fits in an empty cache). A tenant's running
+    /// jobs hold at most three quarters of the context's cells, so another tenant's check always has room.
     /// </summary>
     private void Admit()
     {
@@ -307,7 +308,8 @@ internal sealed partial class InferenceScheduler : IDisposable
                         break;
                     }
 
-                    if (result == StartResult.NoCells && Stopwatch.GetElapsedTime(job.EnqueuedAt, now) > StarvationLimit)
+                    // Only a tenant with nothing running can starve: one with running jobs gets their cells back.
+                    if (result == StartResult.NoCells && Stopwatch.GetElapsedTime(job.EnqueuedAt, now) > StarvationLimit && RunningJobs(job.Tenant) == 0)
                     {
                         _starving = job;
                         return;
@@ -324,6 +326,8 @@ internal sealed partial class InferenceScheduler : IDisposable
     }
 
     private int RunningJobs(string tenant) => _active.Count(j => j.Tenant == tenant && !j.IsBackground);
+
+    private int TenantCells(string tenant) => _active.Where(j => j.Tenant == tenant && !j.IsBackground).Sum(j => j.ReservedCells);
 
     /// <summary>Starts a queued job if it can run now; refuses one that can never run.</summary>
     private StartResult TryAdmit(SequenceJob job)
@@ -413,6 +417,14 @@ internal sealed partial class InferenceScheduler : IDisposable
         }
 
         var reservation = _options.CellsFor(tokens.Length) - cursor;
+        if (job.Tenant.Length > 0 && TenantCells(job.Tenant) is var held && held > 0 && held + reservation > _options.ContextSize * 3 / 4)
+        {
+            // A tenant's running jobs keep a quarter of the context free for the others (one job alone may use it all).
+            Unstart(job, cursor);
+            job.BlockedAtEpoch = _capacityEpoch;
+            return StartResult.NoSequence;
+        }
+
         if (reservation > FreeCells && _background is not null)
         {
             StopBackground();
@@ -524,7 +536,7 @@ internal sealed partial class InferenceScheduler : IDisposable
     {
         Started,
 
-        /// <summary>No sequence free for it now (or its tenant holds its share).</summary>
+        /// <summary>No sequence free for it now (or its tenant holds its share of sequences or cells).</summary>
         NoSequence,
 
         /// <summary>Its cells cannot be had now.</summary>

@@ -5,25 +5,29 @@ namespace GuardCluster.Engine.Scheduling;
 /// <summary>
 /// Tokens each tenant fed the engine recently (exponentially decayed, half-life <see cref="HalfLife"/>). A tenant
 /// using more than an equal share of the recent total is "heavy" while others are active: its prompt tokens then get
-/// only a small part of each step. Scheduler thread only.
+/// only a small part of each step. A tenant counts as active while it has work in the engine and for
+/// <see cref="RecentWindow"/> after its last tokens (a tenant sending one check at a time stays active between its
+/// checks; one that has left stops holding the others back within that window). Scheduler thread only.
 /// </summary>
 internal sealed class TenantUsage
 {
     public static readonly TimeSpan HalfLife = TimeSpan.FromSeconds(2);
 
-    // Below this a tenant no longer counts as recently active.
-    private const double ActiveThreshold = 8;
+    public static readonly TimeSpan RecentWindow = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<string, double> _tokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
     private long _updatedAt = Stopwatch.GetTimestamp();
 
     /// <summary>Adds this step's tokens per tenant after decaying everything to now.</summary>
     public void Record(Dictionary<string, int> stepTokens)
     {
         Decay();
+        var now = Stopwatch.GetTimestamp();
         foreach (var (tenant, tokens) in stepTokens)
         {
             _tokens[tenant] = _tokens.GetValueOrDefault(tenant) + tokens;
+            _lastSeen[tenant] = now;
         }
     }
 
@@ -31,7 +35,13 @@ internal sealed class TenantUsage
     public HashSet<string> HeavyTenants(IEnumerable<string> present)
     {
         Decay();
-        var recent = new HashSet<string>(_tokens.Where(p => p.Value >= ActiveThreshold).Select(p => p.Key), StringComparer.Ordinal);
+        var now = Stopwatch.GetTimestamp();
+        foreach (var gone in _lastSeen.Where(p => Stopwatch.GetElapsedTime(p.Value, now) > RecentWindow).Select(p => p.Key).ToArray())
+        {
+            _lastSeen.Remove(gone);
+        }
+
+        var recent = new HashSet<string>(_lastSeen.Keys, StringComparer.Ordinal);
         recent.UnionWith(present);
         var heavy = new HashSet<string>(StringComparer.Ordinal);
         if (recent.Count < 2)

@@ -44,7 +44,7 @@ public sealed class ConversationGrain(
             if (earlier.Role != message.Role || earlier.Content != message.Content)
             {
                 throw new GuardRejectedException(
-                    "message_id_conflict",
+                    GuardErrorCodes.MessageIdConflict,
                     $"message_id '{messageId}' was already used for a different message (turn {earlier.Turn}).",
                     "message_id",
                     RejectionKind.Conflict);
@@ -58,7 +58,7 @@ public sealed class ConversationGrain(
         {
             DeactivateIfEmpty();
             throw new GuardRejectedException(
-                "roles_not_alternating",
+                GuardErrorCodes.RolesNotAlternating,
                 $"Turn {history.Count + 1} must be a '{(expected == ChatRole.User ? "user" : "assistant")}' message: roles alternate, starting with user.",
                 "role",
                 RejectionKind.Invalid);

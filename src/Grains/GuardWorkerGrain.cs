@@ -38,11 +38,11 @@ public sealed class GuardWorkerGrain(GuardEngineHost engineHost, ILocalSiloDetai
         }
         catch (EngineOverloadedException error)
         {
-            throw new GuardRejectedException("overloaded", error.Message, null, RejectionKind.Overloaded);
+            throw new GuardRejectedException(GuardErrorCodes.Overloaded, error.Message, null, RejectionKind.Overloaded);
         }
         catch (EngineUnavailableException error)
         {
-            throw new GuardRejectedException("engine_unavailable", error.Message, null, RejectionKind.Unavailable);
+            throw new GuardRejectedException(GuardErrorCodes.EngineUnavailable, error.Message, null, RejectionKind.Unavailable);
         }
     }
 

@@ -4,6 +4,7 @@ using GuardCluster.Core;
 using GuardCluster.Core.Policies;
 using GuardCluster.Grains.Quotas;
 using Microsoft.Extensions.Options;
+using GuardCluster.Contracts.Identity;
 
 namespace GuardCluster.Grains;
 
@@ -35,21 +36,21 @@ public sealed class TenantGrain(
 
     public async Task<IssuedKey> CreateAsync()
     {
-        if (!TenantIds.IsValid(TenantId))
+        if (!GuardIds.IsTenantId(TenantId))
         {
-            throw new GuardRejectedException("invalid_tenant_id", "Tenant ids are 1-63 characters of a-z, 0-9, '_' and '-', starting with a letter or digit.", "id", RejectionKind.Invalid);
+            throw new GuardRejectedException(GuardErrorCodes.InvalidTenantId, GuardIds.TenantIdRule, "id", RejectionKind.Invalid);
         }
 
         if (state.State.Exists)
         {
-            throw new GuardRejectedException("tenant_exists", $"Tenant '{TenantId}' already exists.", "id", RejectionKind.Conflict);
+            throw new GuardRejectedException(GuardErrorCodes.TenantExists, $"Tenant '{TenantId}' already exists.", "id", RejectionKind.Conflict);
         }
 
-        var key = ApiKeys.Issue(TenantId);
+        var key = GuardKeys.IssueTenantKey(TenantId);
         state.State = new TenantState
         {
             Exists = true,
-            KeyHashes = [ApiKeys.Hash(key)],
+            KeyHashes = [GuardKeys.Hash(key)],
             Policy = TenantPolicy.Initial,
             CreatedAt = DateTimeOffset.UtcNow,
             Incarnation = Guid.NewGuid().ToString("N"),
@@ -114,8 +115,8 @@ public sealed class TenantGrain(
     public async Task<IssuedKey> RotateKeyAsync()
     {
         EnsureExists();
-        var key = ApiKeys.Issue(TenantId);
-        state.State.KeyHashes = [ApiKeys.Hash(key)];
+        var key = GuardKeys.IssueTenantKey(TenantId);
+        state.State.KeyHashes = [GuardKeys.Hash(key)];
         await state.WriteStateAsync();
         return new IssuedKey(TenantId, key);
     }
@@ -163,7 +164,7 @@ public sealed class TenantGrain(
         if (!state.State.Exists)
         {
             DeactivateOnIdle();
-            throw new GuardRejectedException("tenant_not_found", $"Tenant '{TenantId}' does not exist.", null, RejectionKind.NotFound);
+            throw new GuardRejectedException(GuardErrorCodes.TenantNotFound, $"Tenant '{TenantId}' does not exist.", null, RejectionKind.NotFound);
         }
     }
 }

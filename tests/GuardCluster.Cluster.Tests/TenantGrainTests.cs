@@ -2,6 +2,7 @@ using GuardCluster.Contracts;
 using GuardCluster.Contracts.Grains;
 using GuardCluster.Core.Policies;
 using GuardCluster.Grains;
+using GuardCluster.Contracts.Identity;
 
 namespace GuardCluster.Cluster.Tests;
 
@@ -19,7 +20,7 @@ public sealed class TenantGrainTests(ThreeModelSilosFixture fixture) : IClassFix
         var snapshot = await tenant.GetAsync();
 
         Assert.StartsWith($"gck.{id}.", issued.ApiKey, StringComparison.Ordinal);
-        Assert.Equal([ApiKeys.Hash(issued.ApiKey)], snapshot!.KeyHashes);
+        Assert.Equal([GuardKeys.Hash(issued.ApiKey)], snapshot!.KeyHashes);
         Assert.DoesNotContain(issued.ApiKey, snapshot.KeyHashes);
         Assert.Equal(1, snapshot.Policy.Version);
     }
@@ -70,7 +71,7 @@ public sealed class TenantGrainTests(ThreeModelSilosFixture fixture) : IClassFix
         var snapshot = await tenant.GetAsync();
 
         Assert.NotEqual(first.ApiKey, second.ApiKey);
-        Assert.Equal([ApiKeys.Hash(second.ApiKey)], snapshot!.KeyHashes);
+        Assert.Equal([GuardKeys.Hash(second.ApiKey)], snapshot!.KeyHashes);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using LLama;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
+using GuardCluster.Core;
 
 namespace GuardCluster.Engine.Scheduling;
 
@@ -340,7 +341,7 @@ internal sealed partial class InferenceScheduler : IDisposable
             // The engine refuses these before queueing; kept so that no path can park a job that never fits.
             _queue.Remove(job);
             job.Fail(new Core.GuardValidationException(
-                "prompt_too_long", $"The prompt is {job.PromptTokens.Length} tokens; at most {_options.MaxPromptTokens} fit in the engine's context.", "messages", isLimit: true));
+                GuardErrorCodes.PromptTooLong, $"The prompt is {job.PromptTokens.Length} tokens; at most {_options.MaxPromptTokens} fit in the engine's context.", "messages", isLimit: true));
             return StartResult.Gone;
         }
 

@@ -70,14 +70,14 @@ public static class ClassifyApi
         var count = items.GetArrayLength();
         if (count == 0)
         {
-            throw new GatewayProblemException(422, "empty_batch", "'items' must contain at least one item.", "items");
+            throw new GatewayProblemException(422, GuardErrorCodes.EmptyBatch, "'items' must contain at least one item.", "items");
         }
 
         var maxItems = TenantQuotaGate.MaxBatchItems(tenant, options.Value);
         if (count > maxItems)
         {
             throw new GatewayProblemException(
-                413, "too_many_items", $"A batch may hold at most {maxItems} items; got {count}.", "items");
+                413, GuardErrorCodes.TooManyItems, $"A batch may hold at most {maxItems} items; got {count}.", "items");
         }
 
         var inputs = new GuardInput[count];

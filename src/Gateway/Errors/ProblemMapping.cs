@@ -40,13 +40,13 @@ public static class ProblemMapping
             GuardValidationException e => new ProblemInfo(e.IsLimit ? 413 : StatusForCode(e.Code), e.Code, e.Message, e.Path),
             GuardRejectedException e => FromRejection(e, retryAfterSeconds),
             BadHttpRequestException { StatusCode: 413 } => new ProblemInfo(
-                413, "body_too_large", "The request body exceeds the configured maximum size."),
-            BadHttpRequestException e => new ProblemInfo(400, "bad_request", e.Message),
+                413, GuardErrorCodes.BodyTooLarge, "The request body exceeds the configured maximum size."),
+            BadHttpRequestException e => new ProblemInfo(400, GuardErrorCodes.BadRequest, e.Message),
             JsonException e => new ProblemInfo(400, GuardErrorCodes.MalformedJson, e.Message),
 
             // The cluster is briefly unreachable (silo restarting, membership changing): a retry will likely work.
             SiloUnavailableException or ConnectionFailedException or OrleansMessageRejectionException or TimeoutException =>
-                new ProblemInfo(503, "cluster_unavailable", "The moderation cluster is temporarily unavailable; retry shortly.", null, retryAfterSeconds),
+                new ProblemInfo(503, GuardErrorCodes.ClusterUnavailable, "The moderation cluster is temporarily unavailable; retry shortly.", null, retryAfterSeconds),
             _ => null,
         };
     }

@@ -25,7 +25,7 @@ public static class JsonBody
 
         if (request.ContentLength > maxBytes)
         {
-            throw new GatewayProblemException(413, "body_too_large", $"The request body exceeds {maxBytes} bytes.");
+            throw new GatewayProblemException(413, GuardErrorCodes.BodyTooLarge, $"The request body exceeds {maxBytes} bytes.");
         }
 
         try

@@ -28,7 +28,7 @@ public static class LimitsJson
             var fieldPath = path == "$" ? property.Name : $"{path}.{property.Name}";
             var field = TenantLimitFields.Find(property.Name) ?? throw new GatewayProblemException(
                 422,
-                "unknown_field",
+                GuardErrorCodes.UnknownField,
                 $"'{fieldPath}' is not a limit; known limits: {string.Join(", ", TenantLimitFields.All.Select(f => f.Name))}.",
                 fieldPath);
             if (!seen.Add(property.Name))
@@ -56,7 +56,7 @@ public static class LimitsJson
 
         if (number < 1 || number > field.Cap)
         {
-            throw new GuardValidationException("invalid_limit", $"'{path}' must be an integer from 1 to {field.Cap}, or null.", path);
+            throw new GuardValidationException(GuardErrorCodes.InvalidLimit, $"'{path}' must be an integer from 1 to {field.Cap}, or null.", path);
         }
 
         return (int)number;

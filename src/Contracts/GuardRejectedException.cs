@@ -65,4 +65,7 @@ public enum RejectionKind
 
     /// <summary>The engine cannot take work now (restarting after a failure): 503, retry shortly.</summary>
     Unavailable,
+
+    /// <summary>A conditional write's precondition (e.g. <c>If-Match</c> on the policy version) does not hold: 412.</summary>
+    PreconditionFailed,
 }

@@ -121,7 +121,7 @@ public sealed class TenantGrain(
         return new IssuedKey(TenantId, key);
     }
 
-    public async Task<TenantPolicy> SetPolicyAsync(TenantPolicy policy)
+    public Task<TenantPolicy> SetPolicyAsync(TenantPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
         EnsureExists();
@@ -134,6 +134,38 @@ public sealed class TenantGrain(
             throw GuardRejectedException.From(error);
         }
 
+        return StorePolicyAsync(policy);
+    }
+
+    public Task<TenantPolicy> UpdatePolicyAsync(PolicyPatch patch, int[]? ifVersions)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        EnsureExists();
+        var current = state.State.Policy;
+        if (ifVersions is not null && !ifVersions.Contains(current.Version))
+        {
+            throw new GuardRejectedException(
+                GuardErrorCodes.PreconditionFailed,
+                $"The policy is at version {current.Version}, not the one this update was based on; read it again and retry.",
+                null,
+                RejectionKind.PreconditionFailed);
+        }
+
+        TenantPolicy merged;
+        try
+        {
+            merged = patch.ApplyTo(current);
+        }
+        catch (GuardValidationException error)
+        {
+            throw GuardRejectedException.From(error);
+        }
+
+        return StorePolicyAsync(merged);
+    }
+
+    private async Task<TenantPolicy> StorePolicyAsync(TenantPolicy policy)
+    {
         TenantLimitsValidator.Validate(policy.Limits);
         TenantLimitsValidator.ValidateWithinQuota(policy.Limits, Quota);
         var stored = policy with { Version = state.State.Policy.Version + 1 };

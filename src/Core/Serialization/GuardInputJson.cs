@@ -6,8 +6,10 @@ namespace GuardCluster.Core.Serialization;
 
 /// <summary>
 /// Reads the reference input shape (<c>messages</c>, optional <c>categories</c>, <c>excluded_category_keys</c>,
-/// <c>threshold</c>). Unknown properties are ignored; a known property given twice is rejected, because
-/// parsers disagree on which copy wins. The element-level methods are public so an HTTP layer can embed them.
+/// <c>threshold</c>). Unknown properties are refused (<c>unknown_field</c>), so a misspelt option is never silently
+/// ignored; a known property given twice is rejected, because parsers disagree on which copy wins. Names and
+/// strings must be valid UTF-16 (<see cref="JsonFields"/>). The element-level methods are public so an HTTP layer
+/// can embed them.
 /// </summary>
 public static class GuardInputJson
 {
@@ -52,6 +54,7 @@ public static class GuardInputJson
         SafetyPolicy? basePolicy = null)
     {
         RequireKind(root, JsonValueKind.Object, "$", "an object");
+        JsonFields.ValidateText(root);
         var props = JsonFields.Collect(root, null, MessagesProperty, CategoriesProperty, ExcludedProperty, ThresholdProperty);
         if (props[0] is not { } messages)
         {
@@ -199,15 +202,16 @@ public static class GuardInputJson
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in categories.EnumerateObject())
         {
-            var path = $"{CategoriesProperty}.{property.Name}";
-            if (!seen.Add(property.Name))
+            var code = JsonFields.Name(property, CategoriesProperty);
+            var path = $"{CategoriesProperty}.{code}";
+            if (!seen.Add(code))
             {
                 throw new GuardValidationException(
-                    GuardErrorCodes.DuplicateCategoryCode, $"Category code '{property.Name}' appears more than once.", path);
+                    GuardErrorCodes.DuplicateCategoryCode, $"Category code '{code}' appears more than once.", path);
             }
 
             RequireKind(property.Value, JsonValueKind.String, path, "a string");
-            list.Add(new SafetyCategory(property.Name, JsonFields.GetString(property.Value, path)));
+            list.Add(new SafetyCategory(code, JsonFields.GetString(property.Value, path)));
         }
 
         return list;

@@ -61,7 +61,9 @@ public static class ClassifyApi
         CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        var items = JsonBody.Required(JsonBody.RequireObject(body), "items");
+        var root = JsonBody.RequireObject(body);
+        JsonBody.AllowOnly(root, null, "items");
+        var items = JsonBody.Required(root, "items");
         if (items.ValueKind != JsonValueKind.Array)
         {
             throw new GuardValidationException(GuardErrorCodes.InvalidType, "'items' must be an array.", "items");

@@ -96,6 +96,7 @@ public static class ConversationsApi
     /// </summary>
     public static AppendMessage ParseMessage(JsonElement root)
     {
+        JsonBody.AllowOnly(root, null, "role", "content", "message_id");
         var role = GuardInputJson.ParseRole(JsonBody.Required(root, "role"), "role");
         var content = JsonBody.RequireString(JsonBody.Required(root, "content"), "content");
         string? messageId = null;

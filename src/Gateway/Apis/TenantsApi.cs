@@ -31,7 +31,9 @@ public static class TenantsApi
         HttpRequest request, IGrainFactory grains, TenantDirectory directory, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        var id = JsonBody.RequireString(JsonBody.Required(JsonBody.RequireObject(body), "id"), "id");
+        var root = JsonBody.RequireObject(body);
+        JsonBody.AllowOnly(root, null, "id");
+        var id = JsonBody.RequireString(JsonBody.Required(root, "id"), "id");
         RequireTenantId(id);
         var issued = await grains.GetGrain<ITenantGrain>(id).CreateAsync();
         directory.Invalidate(id);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using GuardCluster.Core;
 using GuardCluster.Gateway.Errors;
 using Microsoft.AspNetCore.Http.Features;
+using GuardCluster.Core.Serialization;
 
 namespace GuardCluster.Gateway.Http;
 
@@ -28,15 +29,42 @@ public static class JsonBody
             throw new GatewayProblemException(413, GuardErrorCodes.BodyTooLarge, $"The request body exceeds {maxBytes} bytes.");
         }
 
+        JsonDocument document;
         try
         {
-            return await JsonDocument.ParseAsync(request.Body, Options, cancellationToken);
+            document = await JsonDocument.ParseAsync(request.Body, Options, cancellationToken);
         }
         catch (JsonException ex)
         {
             throw new GuardValidationException(
                 GuardErrorCodes.MalformedJson,
                 $"The body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}).");
+        }
+
+        try
+        {
+            // Names are checked like values, once, so no handler can trip over a lone surrogate later.
+            JsonFields.ValidateText(document.RootElement);
+            return document;
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Refuses any property of <paramref name="obj"/> not in <paramref name="names"/> (400 <c>unknown_field</c>).</summary>
+    public static void AllowOnly(JsonElement obj, string? parentPath, params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (var property in obj.EnumerateObject())
+        {
+            var name = JsonFields.Name(property, parentPath);
+            if (Array.IndexOf(names, name) < 0)
+            {
+                throw JsonFields.Unknown(parentPath is null or "$" ? name : $"{parentPath}.{name}", names);
+            }
         }
     }
 
@@ -59,7 +87,7 @@ public static class JsonBody
         JsonElement? found = null;
         foreach (var property in obj.EnumerateObject())
         {
-            if (!string.Equals(property.Name, name, StringComparison.Ordinal))
+            if (!property.NameEquals(name))
             {
                 continue;
             }

@@ -16,6 +16,7 @@ public static class ModerationInput
 
     public static Parsed Parse(JsonElement root, int maxInputs)
     {
+        JsonBody.AllowOnly(root, null, "input", "model");
         string? model = null;
         if (JsonBody.Optional(root, "model") is { } modelElement)
         {

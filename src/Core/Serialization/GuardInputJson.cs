@@ -155,14 +155,24 @@ public static class GuardInputJson
     public static string ParseContentPart(JsonElement part, string path)
     {
         RequireKind(part, JsonValueKind.Object, path, "an object");
-        var props = JsonFields.Collect(part, path, "type", "text");
-        var typeElement = props[0] ?? throw Missing(path, "type");
-        RequireKind(typeElement, JsonValueKind.String, path + ".type", "a string");
-        var type = JsonFields.GetString(typeElement, path + ".type");
+
+        // The type decides which fields belong, so it is read first: an image part is refused as an image.
+        JsonElement? typeElement = null;
+        foreach (var property in part.EnumerateObject())
+        {
+            if (property.NameEquals("type"))
+            {
+                typeElement = typeElement is null ? property.Value : throw new GuardValidationException(
+                    GuardErrorCodes.DuplicateProperty, $"Property '{path}.type' appears more than once.", path + ".type");
+            }
+        }
+
+        RequireKind(typeElement ?? throw Missing(path, "type"), JsonValueKind.String, path + ".type", "a string");
+        var type = JsonFields.GetString(typeElement.Value, path + ".type");
         switch (type)
         {
             case "text":
-                var text = props[1] ?? throw Missing(path, "text");
+                var text = JsonFields.Collect(part, path, "type", "text")[1] ?? throw Missing(path, "text");
                 RequireKind(text, JsonValueKind.String, path + ".text", "a string");
                 return JsonFields.GetString(text, path + ".text");
             case "image" or "image_url":

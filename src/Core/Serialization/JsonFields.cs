@@ -52,7 +52,7 @@ public static class JsonFields
         {
             var path = parentPath ?? "$";
             throw new GuardValidationException(
-                GuardErrorCodes.InvalidCharacter, $"A property name in '{path}' contains an invalid escape (a lone surrogate).", path);
+                GuardErrorCodes.InvalidCharacter, $"A property name in '{path}' is not valid Unicode (invalid UTF-8 or a lone surrogate escape).", path);
         }
     }
 
@@ -100,7 +100,7 @@ public static class JsonFields
         catch (InvalidOperationException ex)
         {
             throw new GuardValidationException(
-                GuardErrorCodes.InvalidCharacter, $"'{path}' contains an invalid escape: {ex.Message}", path);
+                GuardErrorCodes.InvalidCharacter, $"'{path}' is not valid Unicode (invalid UTF-8 or a lone surrogate escape): {ex.Message}", path);
         }
     }
 

@@ -12,7 +12,7 @@ public enum Caller
 }
 
 /// <summary>What the cases may refer to: the attacking tenant, the victim tenant and its conversation, the context edge.</summary>
-public sealed record HostileContext(string AttackerId, string AttackerKey, string VictimId, string VictimKey, string VictimConversation, int EdgeWords);
+public sealed record HostileContext(string AttackerId, string AttackerKey, string VictimId, string VictimKey, string[] VictimConversations, int EdgeWords);
 
 /// <summary>
 /// One generated hostile request and the answer it must get: <see cref="Status"/> with problem details carrying one
@@ -33,6 +33,12 @@ public sealed record HostileCase(string Name, string Method, Func<HostileContext
 
     /// <summary>Extra headers (name, value), sent without validation.</summary>
     public (string Name, string Value)[] Headers { get; init; } = [];
+
+    /// <summary>
+    /// Kestrel refuses the request before any application code runs (e.g. a NUL in the path): the status is
+    /// checked, but there is no problem-details body to check.
+    /// </summary>
+    public bool ServerLevel { get; init; }
 
     /// <summary>Checks on a 200 body (e.g. the warnings an injection must raise).</summary>
     public string[] Warnings { get; init; } = [];

@@ -137,8 +137,9 @@ public static class HostileCases
         ];
         foreach (var (name, bad) in invalidUtf8)
         {
-            yield return Bytes($"encoding/invalid-utf8-in-value/{name}", "POST", Classify, [.. prefix, .. bad, .. suffix], 400, "malformed_json");
-            yield return Bytes($"encoding/invalid-utf8-in-name/{name}", "POST", Classify, [.. "{\"m"u8.ToArray(), .. bad, .. "\":1}"u8.ToArray()], 400, "malformed_json");
+            // The JSON reader checks UTF-8 only when text is decoded; every name and string is decoded once, up front.
+            yield return Bytes($"encoding/invalid-utf8-in-value/{name}", "POST", Classify, [.. prefix, .. bad, .. suffix], 422, "invalid_character");
+            yield return Bytes($"encoding/invalid-utf8-in-name/{name}", "POST", Classify, [.. "{\"m"u8.ToArray(), .. bad, .. "\":1}"u8.ToArray()], 422, "invalid_character");
         }
 
         var valid = One("hello");
@@ -221,7 +222,8 @@ public static class HostileCases
         yield return Problem("size/category-text-2001", "POST", Classify, OneA + ",\"categories\":{\"S1\":\"" + new string('x', 2_001) + "\"}}", 413, "category_text_too_long");
         var total = string.Join(',', Enumerable.Range(1, 9).Select(i => $"\"S{i}\":\"{new string('y', 1_999)}\""));
         yield return Problem("size/categories-total-over-16000", "POST", Classify, OneA + ",\"categories\":{" + total + "}}", 413, "categories_too_long");
-        yield return Problem("size/excluded-1000-unknown", "POST", Classify, $$"""{"messages":[{"role":"user","content":"a"}],"excluded_category_keys":[{{string.Join(',', Enumerable.Range(100, 1_000).Select(i => $"\"S{i}\""))}}]}""", 422, "unknown_excluded_code");
+        yield return Problem("size/excluded-1000-unknown", "POST", Classify, $$"""{"messages":[{"role":"user","content":"a"}],"excluded_category_keys":[{{string.Join(',', Enumerable.Range(100, 1_000).Select(i => $"\"S{i}\""))}}]}""", 413, "too_many_categories");
+        yield return Problem("size/excluded-3-unknown", "POST", Classify, """{"messages":[{"role":"user","content":"a"}],"excluded_category_keys":["S100","S101","S102"]}""", 422, "unknown_excluded_code");
         yield return Problem("size/threshold-huge-number", "POST", Classify, """{"messages":[{"role":"user","content":"a"}],"threshold":1e400}""", 422, "invalid_threshold");
         yield return Problem("size/threshold-negative", "POST", Classify, """{"messages":[{"role":"user","content":"a"}],"threshold":-0.1}""", 422, "invalid_threshold");
         yield return Problem("size/limit-above-cap", "PUT", Policy, """{"limits":{"max_turns":10001}}""", 422, "invalid_limit");
@@ -262,7 +264,7 @@ public static class HostileCases
             yield return Problem($"role/classify/{name}", "POST", Classify, body, status, code);
         }
 
-        yield return Problem("role/conversation/first-assistant", "POST", "/v1/conversations/h-role-first/messages", """{"role":"assistant","content":"a"}""", 422, "first_message_not_user");
+        yield return Problem("role/conversation/first-assistant", "POST", "/v1/conversations/h-role-first/messages", """{"role":"assistant","content":"a"}""", 422, "roles_not_alternating");
         yield return Problem("role/conversation/system", "POST", "/v1/conversations/h-c/messages", """{"role":"system","content":"a"}""", 422, "invalid_role");
         yield return Problem("role/conversation/blank", "POST", "/v1/conversations/h-c/messages", """{"role":"user","content":"\t\n"}""", 422, "blank_content");
         yield return Problem("role/conversation/duplicate-content", "POST", "/v1/conversations/h-c/messages", """{"role":"user","content":"a","content":"b"}""", 400, "duplicate_property");
@@ -328,9 +330,10 @@ public static class HostileCases
         yield return Auth("key/tenant-rotates-victim", c => "Bearer " + c.AttackerKey, 403, "admin_key_required", "POST", "/v1/tenants/victim/keys");
 
         // Cross-tenant reads and deletes go to the attacker's own scope: the victim's conversation does not exist there.
-        yield return new HostileCase("key/cross-tenant-read-conversation", "GET", c => $"/v1/conversations/{c.VictimConversation}", _ => null, [404], ["conversation_not_found"]);
-        yield return new HostileCase("key/cross-tenant-delete-conversation", "DELETE", c => $"/v1/conversations/{c.VictimConversation}", _ => null, [404], ["conversation_not_found"]);
-        yield return new HostileCase("key/cross-tenant-same-conversation-id", "POST", c => $"/v1/conversations/{c.VictimConversation}/messages", _ => HostileCase.Utf8("""{"role":"user","content":"hello from the attacker"}"""), [200], []);
+        yield return new HostileCase("key/cross-tenant-read-conversation", "GET", c => $"/v1/conversations/{c.VictimConversations[1]}", _ => null, [404], ["conversation_not_found"]);
+        yield return new HostileCase("key/cross-tenant-delete-conversation", "DELETE", c => $"/v1/conversations/{c.VictimConversations[1]}", _ => null, [404], ["conversation_not_found"]);
+        yield return new HostileCase("key/cross-tenant-append-with-victim-message-id", "POST", c => $"/v1/conversations/{c.VictimConversations[1]}/messages", _ => HostileCase.Utf8("""{"role":"assistant","content":"x","message_id":"v2"}"""), [422], ["roles_not_alternating"]);
+        yield return new HostileCase("key/cross-tenant-same-conversation-id", "POST", c => $"/v1/conversations/{c.VictimConversations[0]}/messages", _ => HostileCase.Utf8("""{"role":"user","content":"hello from the attacker","message_id":"v1"}"""), [200], []);
         yield return new HostileCase("key/victim-id-in-body-is-unknown", "POST", _ => Classify, c => HostileCase.Utf8($$"""{"tenant":"{{c.VictimId}}","messages":[{"role":"user","content":"a"}]}"""), [400], ["unknown_field"]);
     }
 
@@ -338,7 +341,7 @@ public static class HostileCases
     {
         string[] badConversationIds =
         [
-            "c1%0A", "c1%0D", "c1%0D%0A", "%0Ac1", "c%00", "c%09", "c%20d", "c%3Bd", "c%7Cd", "c%5Cd", "c%2Fd", "%2F..%2F..%2Fx", "c~d", "c%25",
+            "c1%0A", "c1%0D", "c1%0D%0A", "%0Ac1", "c%09", "c%20d", "c%3Bd", "c%7Cd", "c%5Cd", "c%2Fd", "%2F..%2F..%2Fx", "c~d", "c%25",
             "%C3%A9", "%E2%80%AE", "%EF%BB%BF", new string('c', 129), "c%22", "c%3C%3E",
         ];
         var i = 0;
@@ -350,6 +353,10 @@ public static class HostileCases
         }
 
         yield return Problem("id/conversation-dot-dot", "GET", "/v1/conversations/%2E%2E", null, 404, "not_found");
+
+        // Kestrel refuses a NUL in the path before any application code runs: a bare 400, never a 5xx.
+        yield return Problem("id/conversation-nul-refused-by-kestrel", "GET", "/v1/conversations/c%00", null, 400) with { ServerLevel = true };
+        yield return Problem("id/tenant-nul-refused-by-kestrel", "GET", "/v1/tenants/a%00", null, 400) with { ServerLevel = true, Caller = Caller.Admin };
         yield return Problem("id/conversation-delete-newline", "DELETE", "/v1/conversations/c1%0A", null, 422, "invalid_conversation_id");
 
         string[] badMessageIds = ["m1\n", "m1\r\n", "\nm1", "m\u0000", "m\t1", "../m", "a/b", "", "m 1", "m\u2028", "m\u202e", new string('m', 129)];
@@ -407,7 +414,8 @@ public static class HostileCases
         yield return Problem("route/text-plain-classify", "POST", Classify, One("a"), 415, "unsupported_media_type") with { ContentType = "text/plain" };
         yield return Problem("route/form-classify", "POST", Classify, "messages=a", 415, "unsupported_media_type") with { ContentType = "application/x-www-form-urlencoded" };
         yield return Problem("route/xml-policy", "PUT", Policy, "<policy/>", 415, "unsupported_media_type") with { ContentType = "application/xml" };
-        yield return Problem("route/no-content-type-classify", "POST", Classify, One("a"), 415, "unsupported_media_type") with { ContentType = null };
+        // Without a Content-Type the body is still read as JSON (ASP.NET Core's Accepts check only refuses a different type).
+        yield return Ok("route/no-content-type-classify", "POST", Classify, One("a")) with { ContentType = null };
     }
 
     private static IEnumerable<HostileCase> PolicyBodies()

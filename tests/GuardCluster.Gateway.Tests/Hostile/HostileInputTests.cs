@@ -15,8 +15,11 @@ namespace GuardCluster.Gateway.Tests.Hostile;
 [Collection(ApiCollection.Name)]
 public sealed class HostileInputTests(GuardApiFixture api)
 {
-    private static readonly TimeSpan MaxAnswerTime = TimeSpan.FromSeconds(5);
+    /// <summary>A refusal must be quick; a valid prompt at the context edge costs a full prefill (~8k tokens on 2 cores).</summary>
+    private static readonly TimeSpan MaxRefusalTime = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan MaxValidAnswerTime = TimeSpan.FromSeconds(60);
     private static readonly SemaphoreSlim SetupGate = new(1, 1);
+    private static readonly string[] VictimConversations = ["victim-c1", "victim-c2"];
     private static (GuardApiFixture Api, HostileContext Context, string VictimState)? _setup;
 
     public static IEnumerable<object[]> Cases() => HostileCases.Names();
@@ -43,8 +46,12 @@ public sealed class HostileInputTests(GuardApiFixture api)
         var because = $"{name}: got {status} {response.Content.Headers.ContentType} in {clock.ElapsedMilliseconds} ms: {Shorten(text)}";
         Assert.True(status < 500, because);
         Assert.True(testCase.Statuses.Contains(status), $"expected {string.Join('/', testCase.Statuses)}; " + because);
-        Assert.True(clock.Elapsed < MaxAnswerTime, "too slow; " + because);
-        if (status >= 400)
+        Assert.True(clock.Elapsed < (status >= 400 ? MaxRefusalTime : MaxValidAnswerTime), "too slow; " + because);
+        if (testCase.ServerLevel)
+        {
+            Assert.Equal(400, status);
+        }
+        else if (status >= 400)
         {
             Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", "not problem details; " + because);
             using var problem = JsonDocument.Parse(text);
@@ -118,14 +125,17 @@ public sealed class HostileInputTests(GuardApiFixture api)
             {
                 using var policy = await victim.PutJsonAsync("/v1/policy", """{"threshold":0.3,"excluded_category_keys":["S13"],"limits":{"max_turns":50}}""");
                 await ApiAssert.JsonAsync(policy, HttpStatusCode.OK);
-                using var first = await victim.PostAsJsonAsync("/v1/conversations/victim-c1/messages", new { role = "user", content = "How do I bake bread?", message_id = "v1" });
-                await ApiAssert.JsonAsync(first, HttpStatusCode.OK);
-                using var second = await victim.PostAsJsonAsync("/v1/conversations/victim-c1/messages", new { role = "assistant", content = "Mix flour, water, salt and yeast.", message_id = "v2" });
-                await ApiAssert.JsonAsync(second, HttpStatusCode.OK);
+                foreach (var conversation in VictimConversations)
+                {
+                    using var first = await victim.PostAsJsonAsync($"/v1/conversations/{conversation}/messages", new { role = "user", content = "How do I bake bread?", message_id = "v1" });
+                    await ApiAssert.JsonAsync(first, HttpStatusCode.OK);
+                    using var second = await victim.PostAsJsonAsync($"/v1/conversations/{conversation}/messages", new { role = "assistant", content = "Mix flour, water, salt and yeast.", message_id = "v2" });
+                    await ApiAssert.JsonAsync(second, HttpStatusCode.OK);
+                }
             }
 
             var (attackerId, attackerKey) = await api.CreateTenantAsync("attacker");
-            var context = new HostileContext(attackerId, attackerKey, victimId, victimKey, "victim-c1", 0);
+            var context = new HostileContext(attackerId, attackerKey, victimId, victimKey, VictimConversations, 0);
             context = context with { EdgeWords = await FindContextEdgeAsync(attackerKey) };
             var state = await VictimStateAsync(context);
             _setup = (api, context, state);
@@ -170,7 +180,7 @@ public sealed class HostileInputTests(GuardApiFixture api)
     {
         using var client = api.Client(context.VictimKey);
         var parts = new List<string>();
-        foreach (var path in new[] { "/v1/policy", $"/v1/conversations/{context.VictimConversation}", "/v1/conversations" })
+        foreach (var path in new[] { "/v1/policy", "/v1/conversations" }.Concat(context.VictimConversations.Select(c => $"/v1/conversations/{c}")))
         {
             using var response = await client.GetAsync(path);
             parts.Add($"{(int)response.StatusCode} {path} {response.Headers.ETag} {await response.Content.ReadAsStringAsync()}");

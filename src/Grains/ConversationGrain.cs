@@ -69,10 +69,11 @@ public sealed class ConversationGrain(
         {
             ConversationValidator.Validate(conversation, policy.Limits.ToConversationLimits());
         }
-        catch (GuardValidationException error)
+        catch (GuardValidationException)
         {
+            // GuardRejectionFilter turns the error into a GuardRejectedException for the caller.
             DeactivateIfEmpty();
-            throw GuardRejectedException.From(error);
+            throw;
         }
 
         var isNew = history.Count == 0;

@@ -125,15 +125,7 @@ public sealed class TenantGrain(
     {
         ArgumentNullException.ThrowIfNull(policy);
         EnsureExists();
-        try
-        {
-            PolicyValidator.Validate(policy.Policy);
-        }
-        catch (GuardValidationException error)
-        {
-            throw GuardRejectedException.From(error);
-        }
-
+        PolicyValidator.Validate(policy.Policy); // GuardRejectionFilter carries its error across the call
         return StorePolicyAsync(policy);
     }
 
@@ -151,17 +143,7 @@ public sealed class TenantGrain(
                 RejectionKind.PreconditionFailed);
         }
 
-        TenantPolicy merged;
-        try
-        {
-            merged = patch.ApplyTo(current);
-        }
-        catch (GuardValidationException error)
-        {
-            throw GuardRejectedException.From(error);
-        }
-
-        return StorePolicyAsync(merged);
+        return StorePolicyAsync(patch.ApplyTo(current));
     }
 
     private async Task<TenantPolicy> StorePolicyAsync(TenantPolicy policy)

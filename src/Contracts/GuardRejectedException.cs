@@ -12,19 +12,19 @@ public sealed class GuardRejectedException : Exception
 {
     public GuardRejectedException()
     {
-        Code = "invalid_input";
+        Code = GuardErrorCodes.InvalidInput;
     }
 
     public GuardRejectedException(string message)
         : base(message)
     {
-        Code = "invalid_input";
+        Code = GuardErrorCodes.InvalidInput;
     }
 
     public GuardRejectedException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Code = "invalid_input";
+        Code = GuardErrorCodes.InvalidInput;
     }
 
     public GuardRejectedException(string code, string message, string? path, RejectionKind kind)

@@ -53,7 +53,7 @@ public sealed class ConversationGrain(
             return new ConversationTurn(earlier, Replayed: true);
         }
 
-        var expected = history.Count % 2 == 0 ? ChatRole.User : ChatRole.Assistant;
+        var expected = ConversationValidator.ExpectedRole(history.Count);
         if (message.Role != expected)
         {
             DeactivateIfEmpty();

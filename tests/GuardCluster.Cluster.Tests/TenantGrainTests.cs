@@ -59,6 +59,36 @@ public sealed class TenantGrainTests(ThreeModelSilosFixture fixture) : IClassFix
 
         Assert.Equal(RejectionKind.Conflict, again.Kind);
         Assert.Equal("invalid_tenant_id", bad.Code);
+
+        // A trailing newline must not pass as the end of the id (.NET's '$' would let it through).
+        var newline = NewTenantId() + "\n";
+        var trailing = await Assert.ThrowsAsync<GuardRejectedException>(() => fixture.Client.GetGrain<ITenantGrain>(newline).CreateAsync());
+        Assert.Equal("invalid_tenant_id", trailing.Code);
+        Assert.Null(await fixture.Client.GetGrain<ITenantGrain>(newline).GetAsync());
+    }
+
+    [Fact]
+    public async Task Concurrent_partial_policy_updates_keep_every_field_and_if_versions_is_checked()
+    {
+        var tenant = fixture.Client.GetGrain<ITenantGrain>(NewTenantId());
+        await tenant.CreateAsync();
+        var names = TenantLimitFields.All.Select(f => f.Name).ToArray();
+        await Task.WhenAll(names.Select((name, i) => tenant.UpdatePolicyAsync(new PolicyPatch { Limits = new() { [name] = i + 2 } }, null)));
+
+        var snapshot = await tenant.GetAsync();
+        Assert.Equal(1 + names.Length, snapshot!.Policy.Version);
+        for (var i = 0; i < names.Length; i++)
+        {
+            Assert.Equal(i + 2, TenantLimitFields.Find(names[i])!.Get(snapshot.Policy.Limits));
+        }
+
+        var stale = await Assert.ThrowsAsync<GuardRejectedException>(() => tenant.UpdatePolicyAsync(new PolicyPatch { SetsThreshold = true, Threshold = 0.5 }, [1]));
+        Assert.Equal(RejectionKind.PreconditionFailed, stale.Kind);
+        var invalid = await Assert.ThrowsAsync<GuardRejectedException>(() => tenant.UpdatePolicyAsync(new PolicyPatch { SetsThreshold = true, Threshold = 2 }, null));
+        Assert.Equal("invalid_threshold", invalid.Code);
+        var updated = await tenant.UpdatePolicyAsync(new PolicyPatch { SetsThreshold = true, Threshold = 0.5 }, [snapshot.Policy.Version]);
+        Assert.Equal(0.5, updated.Policy.Threshold);
+        Assert.Equal(snapshot.Policy.Limits, updated.Limits);
     }
 
     [Fact]

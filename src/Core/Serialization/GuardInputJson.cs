@@ -18,8 +18,6 @@ public static class GuardInputJson
     public const string ExcludedProperty = "excluded_category_keys";
     public const string ThresholdProperty = "threshold";
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
-
     /// <summary>Parses and validates a whole input document against <paramref name="basePolicy"/> (default S1..S13).</summary>
     public static GuardInput Parse(
         string json,
@@ -31,7 +29,7 @@ public static class GuardInputJson
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, DocumentOptions);
+            document = JsonDocument.Parse(json, JsonFields.DocumentOptions);
         }
         catch (JsonException ex)
         {

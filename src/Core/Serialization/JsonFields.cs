@@ -10,6 +10,12 @@ namespace GuardCluster.Core.Serialization;
 /// </summary>
 public static class JsonFields
 {
+    /// <summary>How deeply any JSON body may nest (the HTTP API and <see cref="GuardInputJson.Parse"/> alike).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>The parser options every body is read with.</summary>
+    public static JsonDocumentOptions DocumentOptions { get; } = new() { MaxDepth = MaxDepth };
+
     /// <summary>
     /// Walks a whole document once and refuses any property name or string value that is not valid UTF-16, so no
     /// later read of a name or value can fail. Paths are written like the readers' (<c>messages[0].content</c>).

@@ -74,7 +74,7 @@ internal sealed class GuardAuthMiddleware(RequestDelegate next, AdminKey adminKe
     private static Task ChallengeAsync(HttpContext context, string code, string detail)
     {
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers[HeaderNames.WWWAuthenticate] = code == "missing_api_key"
+        context.Response.Headers[HeaderNames.WWWAuthenticate] = code == GuardErrorCodes.MissingApiKey
             ? "Bearer"
             : "Bearer error=\"invalid_token\"";
         return ProblemWriter.WriteAsync(context, new ProblemInfo(401, code, detail));

@@ -26,7 +26,7 @@ public sealed class GatewayProblemException : Exception
         : base(message, innerException)
     {
         Status = 400;
-        Code = "bad_request";
+        Code = GuardErrorCodes.BadRequest;
     }
 
     public int Status { get; }

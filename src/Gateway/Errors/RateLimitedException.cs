@@ -24,7 +24,7 @@ public sealed class RateLimitedException : Exception
     public RateLimitedException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Code = "rate_limited";
+        Code = GuardErrorCodes.RateLimited;
         RetryAfterSeconds = 1;
     }
 

@@ -12,8 +12,6 @@ namespace GuardCluster.Gateway.Http;
 /// </summary>
 public static class JsonBody
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
-
     public static async Task<JsonDocument> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -32,7 +30,7 @@ public static class JsonBody
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, Options, cancellationToken);
+            document = await JsonDocument.ParseAsync(request.Body, JsonFields.DocumentOptions, cancellationToken);
         }
         catch (JsonException ex)
         {

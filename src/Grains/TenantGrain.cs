@@ -47,15 +47,14 @@ public sealed class TenantGrain(
         }
 
         var key = GuardKeys.IssueTenantKey(TenantId);
-        state.State = new TenantState
+        await CommitAsync(new TenantState
         {
             Exists = true,
             KeyHashes = [GuardKeys.Hash(key)],
             Policy = TenantPolicy.Initial,
             CreatedAt = DateTimeOffset.UtcNow,
             Incarnation = Guid.NewGuid().ToString("N"),
-        };
-        await state.WriteStateAsync();
+        });
         return new IssuedKey(TenantId, key);
     }
 
@@ -97,18 +96,9 @@ public sealed class TenantGrain(
         ArgumentNullException.ThrowIfNull(overrides);
         EnsureExists();
         TenantLimitsValidator.Validate(overrides);
-        var previous = state.State.Quotas;
-        state.State.Quotas = overrides;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Quotas = previous;
-            throw;
-        }
-
+        var next = state.State.Copy();
+        next.Quotas = overrides;
+        await CommitAsync(next);
         return Snapshot();
     }
 
@@ -116,8 +106,9 @@ public sealed class TenantGrain(
     {
         EnsureExists();
         var key = GuardKeys.IssueTenantKey(TenantId);
-        state.State.KeyHashes = [GuardKeys.Hash(key)];
-        await state.WriteStateAsync();
+        var next = state.State.Copy();
+        next.KeyHashes = [GuardKeys.Hash(key)];
+        await CommitAsync(next);
         return new IssuedKey(TenantId, key);
     }
 
@@ -151,19 +142,30 @@ public sealed class TenantGrain(
         TenantLimitsValidator.Validate(policy.Limits);
         TenantLimitsValidator.ValidateWithinQuota(policy.Limits, Quota);
         var stored = policy with { Version = state.State.Policy.Version + 1 };
-        var previous = state.State.Policy;
-        state.State.Policy = stored;
+        var next = state.State.Copy();
+        next.Policy = stored;
+        await CommitAsync(next);
+        return stored;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="next"/> as the new state. If the write fails, this activation keeps the state it had, so
+    /// it never serves what storage may not hold (a tenant whose key was never handed out, a key that replaced the
+    /// working one): the caller gets the error and a retry starts from the stored state.
+    /// </summary>
+    private async Task CommitAsync(TenantState next)
+    {
+        var previous = state.State;
+        state.State = next;
         try
         {
             await state.WriteStateAsync();
         }
         catch
         {
-            state.State.Policy = previous;
+            state.State = previous;
             throw;
         }
-
-        return stored;
     }
 
     private TenantSnapshot Snapshot() =>

@@ -68,6 +68,43 @@ public sealed class TenantGrainTests(ThreeModelSilosFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_failed_write_leaves_the_activation_serving_what_storage_holds()
+    {
+        var tenant = fixture.Client.GetGrain<ITenantGrain>(NewTenantId());
+        var issued = await tenant.CreateAsync();
+        var before = await tenant.GetAsync();
+
+        // Make every write of the real SQLite storage fail for a moment (reads of active grains need no storage).
+        await SqlAsync("ALTER TABLE grain_state RENAME TO grain_state_offline;");
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => tenant.RotateKeyAsync());
+            await Assert.ThrowsAnyAsync<Exception>(() => tenant.UpdatePolicyAsync(new PolicyPatch { SetsThreshold = true, Threshold = 0.5 }, null));
+            await Assert.ThrowsAnyAsync<Exception>(() => tenant.SetQuotasAsync(TenantLimits.None with { MaxTurns = 5 }));
+        }
+        finally
+        {
+            await SqlAsync("ALTER TABLE grain_state_offline RENAME TO grain_state;");
+        }
+
+        // The key that was handed out still works, and nothing that was never stored is served.
+        var after = await tenant.GetAsync();
+        Assert.Equal([GuardKeys.Hash(issued.ApiKey)], after!.KeyHashes);
+        Assert.Equal(before!.Policy.Version, after.Policy.Version);
+        Assert.Null(after.Policy.Policy.Threshold);
+        Assert.Equal(before.QuotaOverrides, after.QuotaOverrides);
+    }
+
+    private async Task SqlAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={fixture.DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task Concurrent_partial_policy_updates_keep_every_field_and_if_versions_is_checked()
     {
         var tenant = fixture.Client.GetGrain<ITenantGrain>(NewTenantId());

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using LLama;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
-using GuardCluster.Core;
 
 namespace GuardCluster.Engine.Scheduling;
 
@@ -341,7 +340,7 @@ internal sealed partial class InferenceScheduler : IDisposable
             // The engine refuses these before queueing; kept so that no path can park a job that never fits.
             _queue.Remove(job);
             job.Fail(new Core.GuardValidationException(
-                GuardErrorCodes.PromptTooLong, $"The prompt is {job.PromptTokens.Length} tokens; at most {_options.MaxPromptTokens} fit in the engine's context.", "messages", isLimit: true));
+                "prompt_too_long", $"The prompt is {job.PromptTokens.Length} tokens; at most {_options.MaxPromptTokens} fit in the engine's context.", "messages", isLimit: true));
             return StartResult.Gone;
         }
 

@@ -12,19 +12,19 @@ public sealed class GuardRejectedException : Exception
 {
     public GuardRejectedException()
     {
-        Code = "invalid_input";
+        Code = GuardErrorCodes.InvalidInput;
     }
 
     public GuardRejectedException(string message)
         : base(message)
     {
-        Code = "invalid_input";
+        Code = GuardErrorCodes.InvalidInput;
     }
 
     public GuardRejectedException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Code = "invalid_input";
+        Code = GuardErrorCodes.InvalidInput;
     }
 
     public GuardRejectedException(string code, string message, string? path, RejectionKind kind)
@@ -65,4 +65,7 @@ public enum RejectionKind
 
     /// <summary>The engine cannot take work now (restarting after a failure): 503, retry shortly.</summary>
     Unavailable,
+
+    /// <summary>A conditional write's precondition (e.g. <c>If-Match</c> on the policy version) does not hold: 412.</summary>
+    PreconditionFailed,
 }

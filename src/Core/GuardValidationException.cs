@@ -16,12 +16,12 @@ public sealed class GuardValidationException : Exception
     }
 
     public GuardValidationException()
-        : this("invalid_input", "The input is invalid.")
+        : this(GuardErrorCodes.InvalidInput, "The input is invalid.")
     {
     }
 
     public GuardValidationException(string message)
-        : this("invalid_input", message)
+        : this(GuardErrorCodes.InvalidInput, message)
     {
     }
 

@@ -223,7 +223,7 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
         }
 
         GuardValidationException TooLong(string tokens) => new(
-            "prompt_too_long",
+            GuardErrorCodes.PromptTooLong,
             $"The prompt is {tokens} tokens; at most {maxTokens} fit in the engine's context of {_options.ContextSize} tokens with {_options.MaxNewTokens} answer tokens.",
             "messages",
             isLimit: true);

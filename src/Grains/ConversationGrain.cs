@@ -44,7 +44,7 @@ public sealed class ConversationGrain(
             if (earlier.Role != message.Role || earlier.Content != message.Content)
             {
                 throw new GuardRejectedException(
-                    "message_id_conflict",
+                    GuardErrorCodes.MessageIdConflict,
                     $"message_id '{messageId}' was already used for a different message (turn {earlier.Turn}).",
                     "message_id",
                     RejectionKind.Conflict);
@@ -53,12 +53,12 @@ public sealed class ConversationGrain(
             return new ConversationTurn(earlier, Replayed: true);
         }
 
-        var expected = history.Count % 2 == 0 ? ChatRole.User : ChatRole.Assistant;
+        var expected = ConversationValidator.ExpectedRole(history.Count);
         if (message.Role != expected)
         {
             DeactivateIfEmpty();
             throw new GuardRejectedException(
-                "roles_not_alternating",
+                GuardErrorCodes.RolesNotAlternating,
                 $"Turn {history.Count + 1} must be a '{(expected == ChatRole.User ? "user" : "assistant")}' message: roles alternate, starting with user.",
                 "role",
                 RejectionKind.Invalid);
@@ -69,10 +69,11 @@ public sealed class ConversationGrain(
         {
             ConversationValidator.Validate(conversation, policy.Limits.ToConversationLimits());
         }
-        catch (GuardValidationException error)
+        catch (GuardValidationException)
         {
+            // GuardRejectionFilter turns the error into a GuardRejectedException for the caller.
             DeactivateIfEmpty();
-            throw GuardRejectedException.From(error);
+            throw;
         }
 
         var isNew = history.Count == 0;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using GuardCluster.Contracts;
 using GuardCluster.Contracts.Grains;
+using GuardCluster.Core;
 
 namespace GuardCluster.Grains;
 
@@ -41,7 +42,7 @@ public sealed class ConversationIndexGrain(
         if (maxConversations > 0 && Entries.Count >= maxConversations)
         {
             throw new GuardRejectedException(
-                "quota_exceeded",
+                GuardErrorCodes.QuotaExceeded,
                 $"This tenant has {Entries.Count} conversations, its quota is {maxConversations}; delete some (DELETE /v1/conversations/{{id}}) first.",
                 null,
                 RejectionKind.QuotaExceeded);
@@ -136,7 +137,7 @@ public sealed class ConversationIndexGrain(
         if (snapshot is null || snapshot.Incarnation != incarnation)
         {
             DeactivateOnIdle();
-            throw new GuardRejectedException("tenant_not_found", $"Tenant '{tenantId}' does not exist.", null, RejectionKind.NotFound);
+            throw new GuardRejectedException(GuardErrorCodes.TenantNotFound, $"Tenant '{tenantId}' does not exist.", null, RejectionKind.NotFound);
         }
     }
 
@@ -178,7 +179,7 @@ public sealed class ConversationIndexGrain(
         }
         catch (Exception error) when (error is FormatException or ArgumentException or OverflowException)
         {
-            throw new GuardRejectedException("invalid_cursor", "The cursor is not one this API returned.", "cursor", RejectionKind.Invalid);
+            throw new GuardRejectedException(GuardErrorCodes.InvalidCursor, "The cursor is not one this API returned.", "cursor", RejectionKind.Invalid);
         }
     }
 }

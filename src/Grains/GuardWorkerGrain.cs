@@ -27,23 +27,10 @@ public sealed class GuardWorkerGrain(GuardEngineHost engineHost, ILocalSiloDetai
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(messaging.Value.ResponseTimeout);
         var engine = await engineHost.GetEngineAsync().WaitAsync(deadline.Token);
-        try
-        {
-            var verdict = await engine.ClassifyAsync(request, deadline.Token);
-            return new WorkerVerdict(verdict, silo.Name);
-        }
-        catch (GuardValidationException error)
-        {
-            throw GuardRejectedException.From(error);
-        }
-        catch (EngineOverloadedException error)
-        {
-            throw new GuardRejectedException("overloaded", error.Message, null, RejectionKind.Overloaded);
-        }
-        catch (EngineUnavailableException error)
-        {
-            throw new GuardRejectedException("engine_unavailable", error.Message, null, RejectionKind.Unavailable);
-        }
+
+        // Validation and overload errors become GuardRejectedException in GuardRejectionFilter.
+        var verdict = await engine.ClassifyAsync(request, deadline.Token);
+        return new WorkerVerdict(verdict, silo.Name);
     }
 
     public async Task ForgetSessionsAsync(string sessionKey)

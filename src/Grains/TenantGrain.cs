@@ -4,6 +4,7 @@ using GuardCluster.Core;
 using GuardCluster.Core.Policies;
 using GuardCluster.Grains.Quotas;
 using Microsoft.Extensions.Options;
+using GuardCluster.Contracts.Identity;
 
 namespace GuardCluster.Grains;
 
@@ -35,26 +36,25 @@ public sealed class TenantGrain(
 
     public async Task<IssuedKey> CreateAsync()
     {
-        if (!TenantIds.IsValid(TenantId))
+        if (!GuardIds.IsTenantId(TenantId))
         {
-            throw new GuardRejectedException("invalid_tenant_id", "Tenant ids are 1-63 characters of a-z, 0-9, '_' and '-', starting with a letter or digit.", "id", RejectionKind.Invalid);
+            throw new GuardRejectedException(GuardErrorCodes.InvalidTenantId, GuardIds.TenantIdRule, "id", RejectionKind.Invalid);
         }
 
         if (state.State.Exists)
         {
-            throw new GuardRejectedException("tenant_exists", $"Tenant '{TenantId}' already exists.", "id", RejectionKind.Conflict);
+            throw new GuardRejectedException(GuardErrorCodes.TenantExists, $"Tenant '{TenantId}' already exists.", "id", RejectionKind.Conflict);
         }
 
-        var key = ApiKeys.Issue(TenantId);
-        state.State = new TenantState
+        var key = GuardKeys.IssueTenantKey(TenantId);
+        await CommitAsync(new TenantState
         {
             Exists = true,
-            KeyHashes = [ApiKeys.Hash(key)],
+            KeyHashes = [GuardKeys.Hash(key)],
             Policy = TenantPolicy.Initial,
             CreatedAt = DateTimeOffset.UtcNow,
             Incarnation = Guid.NewGuid().ToString("N"),
-        };
-        await state.WriteStateAsync();
+        });
         return new IssuedKey(TenantId, key);
     }
 
@@ -96,59 +96,76 @@ public sealed class TenantGrain(
         ArgumentNullException.ThrowIfNull(overrides);
         EnsureExists();
         TenantLimitsValidator.Validate(overrides);
-        var previous = state.State.Quotas;
-        state.State.Quotas = overrides;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Quotas = previous;
-            throw;
-        }
-
+        var next = state.State.Copy();
+        next.Quotas = overrides;
+        await CommitAsync(next);
         return Snapshot();
     }
 
     public async Task<IssuedKey> RotateKeyAsync()
     {
         EnsureExists();
-        var key = ApiKeys.Issue(TenantId);
-        state.State.KeyHashes = [ApiKeys.Hash(key)];
-        await state.WriteStateAsync();
+        var key = GuardKeys.IssueTenantKey(TenantId);
+        var next = state.State.Copy();
+        next.KeyHashes = [GuardKeys.Hash(key)];
+        await CommitAsync(next);
         return new IssuedKey(TenantId, key);
     }
 
-    public async Task<TenantPolicy> SetPolicyAsync(TenantPolicy policy)
+    public Task<TenantPolicy> SetPolicyAsync(TenantPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
         EnsureExists();
-        try
+        PolicyValidator.Validate(policy.Policy); // GuardRejectionFilter carries its error across the call
+        return StorePolicyAsync(policy);
+    }
+
+    public Task<TenantPolicy> UpdatePolicyAsync(PolicyPatch patch, int[]? ifVersions)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        EnsureExists();
+        var current = state.State.Policy;
+        if (ifVersions is not null && !ifVersions.Contains(current.Version))
         {
-            PolicyValidator.Validate(policy.Policy);
-        }
-        catch (GuardValidationException error)
-        {
-            throw GuardRejectedException.From(error);
+            throw new GuardRejectedException(
+                GuardErrorCodes.PreconditionFailed,
+                $"The policy is at version {current.Version}, not the one this update was based on; read it again and retry.",
+                null,
+                RejectionKind.PreconditionFailed);
         }
 
+        return StorePolicyAsync(patch.ApplyTo(current));
+    }
+
+    private async Task<TenantPolicy> StorePolicyAsync(TenantPolicy policy)
+    {
         TenantLimitsValidator.Validate(policy.Limits);
         TenantLimitsValidator.ValidateWithinQuota(policy.Limits, Quota);
         var stored = policy with { Version = state.State.Policy.Version + 1 };
-        var previous = state.State.Policy;
-        state.State.Policy = stored;
+        var next = state.State.Copy();
+        next.Policy = stored;
+        await CommitAsync(next);
+        return stored;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="next"/> as the new state. If the write fails, this activation keeps the state it had, so
+    /// it never serves what storage may not hold (a tenant whose key was never handed out, a key that replaced the
+    /// working one): the caller gets the error and a retry starts from the stored state.
+    /// </summary>
+    private async Task CommitAsync(TenantState next)
+    {
+        var previous = state.State;
+        state.State = next;
         try
         {
             await state.WriteStateAsync();
         }
         catch
         {
-            state.State.Policy = previous;
+            state.State = previous;
             throw;
         }
-
-        return stored;
     }
 
     private TenantSnapshot Snapshot() =>
@@ -163,7 +180,7 @@ public sealed class TenantGrain(
         if (!state.State.Exists)
         {
             DeactivateOnIdle();
-            throw new GuardRejectedException("tenant_not_found", $"Tenant '{TenantId}' does not exist.", null, RejectionKind.NotFound);
+            throw new GuardRejectedException(GuardErrorCodes.TenantNotFound, $"Tenant '{TenantId}' does not exist.", null, RejectionKind.NotFound);
         }
     }
 }

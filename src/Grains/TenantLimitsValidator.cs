@@ -1,4 +1,5 @@
 using GuardCluster.Contracts;
+using GuardCluster.Core;
 
 namespace GuardCluster.Grains;
 
@@ -18,7 +19,7 @@ public static class TenantLimitsValidator
             if (value < 0 || value > field.Cap)
             {
                 var path = $"{prefix}.{field.Name}";
-                throw new GuardRejectedException("invalid_limit", $"{path} must be between 1 and {field.Cap}.", path, RejectionKind.Invalid);
+                throw new GuardRejectedException(GuardErrorCodes.InvalidLimit, $"{path} must be between 1 and {field.Cap}.", path, RejectionKind.Invalid);
             }
         }
     }
@@ -36,7 +37,7 @@ public static class TenantLimitsValidator
             {
                 var path = $"limits.{field.Name}";
                 throw new GuardRejectedException(
-                    "limit_above_quota",
+                    GuardErrorCodes.LimitAboveQuota,
                     $"{path} may be at most {cap}, the quota the operator set for this tenant; it can only be lowered here.",
                     path,
                     RejectionKind.Forbidden);

@@ -25,4 +25,12 @@ public sealed class TenantState
     /// <summary>The operator's quota overrides (0 = server default). Absent in state stored before quotas: none.</summary>
     [Id(5)]
     public TenantLimits? Quotas { get; set; }
+
+    /// <summary>A copy to change and commit, so the current state stays intact if the write fails.</summary>
+    public TenantState Copy()
+    {
+        var copy = (TenantState)MemberwiseClone();
+        copy.KeyHashes = [.. KeyHashes];
+        return copy;
+    }
 }

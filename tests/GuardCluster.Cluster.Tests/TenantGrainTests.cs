@@ -2,6 +2,7 @@ using GuardCluster.Contracts;
 using GuardCluster.Contracts.Grains;
 using GuardCluster.Core.Policies;
 using GuardCluster.Grains;
+using GuardCluster.Contracts.Identity;
 
 namespace GuardCluster.Cluster.Tests;
 
@@ -19,7 +20,7 @@ public sealed class TenantGrainTests(ThreeModelSilosFixture fixture) : IClassFix
         var snapshot = await tenant.GetAsync();
 
         Assert.StartsWith($"gck.{id}.", issued.ApiKey, StringComparison.Ordinal);
-        Assert.Equal([ApiKeys.Hash(issued.ApiKey)], snapshot!.KeyHashes);
+        Assert.Equal([GuardKeys.Hash(issued.ApiKey)], snapshot!.KeyHashes);
         Assert.DoesNotContain(issued.ApiKey, snapshot.KeyHashes);
         Assert.Equal(1, snapshot.Policy.Version);
     }
@@ -58,6 +59,73 @@ public sealed class TenantGrainTests(ThreeModelSilosFixture fixture) : IClassFix
 
         Assert.Equal(RejectionKind.Conflict, again.Kind);
         Assert.Equal("invalid_tenant_id", bad.Code);
+
+        // A trailing newline must not pass as the end of the id (.NET's '$' would let it through).
+        var newline = NewTenantId() + "\n";
+        var trailing = await Assert.ThrowsAsync<GuardRejectedException>(() => fixture.Client.GetGrain<ITenantGrain>(newline).CreateAsync());
+        Assert.Equal("invalid_tenant_id", trailing.Code);
+        Assert.Null(await fixture.Client.GetGrain<ITenantGrain>(newline).GetAsync());
+    }
+
+    [Fact]
+    public async Task A_failed_write_leaves_the_activation_serving_what_storage_holds()
+    {
+        var tenant = fixture.Client.GetGrain<ITenantGrain>(NewTenantId());
+        var issued = await tenant.CreateAsync();
+        var before = await tenant.GetAsync();
+
+        // Make every write of the real SQLite storage fail for a moment (reads of active grains need no storage).
+        await SqlAsync("ALTER TABLE grain_state RENAME TO grain_state_offline;");
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => tenant.RotateKeyAsync());
+            await Assert.ThrowsAnyAsync<Exception>(() => tenant.UpdatePolicyAsync(new PolicyPatch { SetsThreshold = true, Threshold = 0.5 }, null));
+            await Assert.ThrowsAnyAsync<Exception>(() => tenant.SetQuotasAsync(TenantLimits.None with { MaxTurns = 5 }));
+        }
+        finally
+        {
+            await SqlAsync("ALTER TABLE grain_state_offline RENAME TO grain_state;");
+        }
+
+        // The key that was handed out still works, and nothing that was never stored is served.
+        var after = await tenant.GetAsync();
+        Assert.Equal([GuardKeys.Hash(issued.ApiKey)], after!.KeyHashes);
+        Assert.Equal(before!.Policy.Version, after.Policy.Version);
+        Assert.Null(after.Policy.Policy.Threshold);
+        Assert.Equal(before.QuotaOverrides, after.QuotaOverrides);
+    }
+
+    private async Task SqlAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={fixture.DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task Concurrent_partial_policy_updates_keep_every_field_and_if_versions_is_checked()
+    {
+        var tenant = fixture.Client.GetGrain<ITenantGrain>(NewTenantId());
+        await tenant.CreateAsync();
+        var names = TenantLimitFields.All.Select(f => f.Name).ToArray();
+        await Task.WhenAll(names.Select((name, i) => tenant.UpdatePolicyAsync(new PolicyPatch { Limits = new() { [name] = i + 2 } }, null)));
+
+        var snapshot = await tenant.GetAsync();
+        Assert.Equal(1 + names.Length, snapshot!.Policy.Version);
+        for (var i = 0; i < names.Length; i++)
+        {
+            Assert.Equal(i + 2, TenantLimitFields.Find(names[i])!.Get(snapshot.Policy.Limits));
+        }
+
+        var stale = await Assert.ThrowsAsync<GuardRejectedException>(() => tenant.UpdatePolicyAsync(new PolicyPatch { SetsThreshold = true, Threshold = 0.5 }, [1]));
+        Assert.Equal(RejectionKind.PreconditionFailed, stale.Kind);
+        var invalid = await Assert.ThrowsAsync<GuardRejectedException>(() => tenant.UpdatePolicyAsync(new PolicyPatch { SetsThreshold = true, Threshold = 2 }, null));
+        Assert.Equal("invalid_threshold", invalid.Code);
+        var updated = await tenant.UpdatePolicyAsync(new PolicyPatch { SetsThreshold = true, Threshold = 0.5 }, [snapshot.Policy.Version]);
+        Assert.Equal(0.5, updated.Policy.Threshold);
+        Assert.Equal(snapshot.Policy.Limits, updated.Limits);
     }
 
     [Fact]
@@ -70,7 +138,7 @@ public sealed class TenantGrainTests(ThreeModelSilosFixture fixture) : IClassFix
         var snapshot = await tenant.GetAsync();
 
         Assert.NotEqual(first.ApiKey, second.ApiKey);
-        Assert.Equal([ApiKeys.Hash(second.ApiKey)], snapshot!.KeyHashes);
+        Assert.Equal([GuardKeys.Hash(second.ApiKey)], snapshot!.KeyHashes);
     }
 
     [Fact]

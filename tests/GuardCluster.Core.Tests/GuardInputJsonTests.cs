@@ -54,10 +54,31 @@ public class GuardInputJsonTests
     }
 
     [Fact]
-    public void NullOptionalFields_AreAbsent_AndUnknownFieldsIgnored()
+    public void NullOptionalFields_AreAbsent()
     {
-        var input = Parse(OneUser + ""","categories":null,"excluded_category_keys":null,"threshold":null,"stream":true,"model":"x"}""");
+        var input = Parse(OneUser + ""","categories":null,"excluded_category_keys":null,"threshold":null}""");
         Assert.Equal(13, input.Policy.ActiveCategories.Count());
+    }
+
+    [Theory]
+    [InlineData("""{"messages":[{"role":"user","content":"a"}],"treshold":0.5}""", "treshold")]
+    [InlineData("""{"messages":[{"role":"user","content":"a","name":"x"}]}""", "messages[0].name")]
+    [InlineData("""{"messages":[{"role":"user","content":[{"type":"text","text":"a","x":1}]}]}""", "messages[0].content[0].x")]
+    public void UnknownFields_AreRefusedWithTheirPath(string json, string path)
+    {
+        var ex = Rejects(GuardErrorCodes.UnknownField, () => Parse(json));
+        Assert.Equal(path, ex.Path);
+    }
+
+    [Theory]
+    [InlineData("""{"messages":[{"role":"user","content":"a"}],"\ud800":1}""", "$")]
+    [InlineData("""{"messages":[{"role":"user","content":"a","\udfff":1}]}""", "messages[0]")]
+    [InlineData("""{"messages":[{"role":"user","content":"a"}],"categories":{"\ud800":"x"}}""", "categories")]
+    [InlineData("""{"messages":[{"role":"user","content":"a\ud800"}]}""", "messages[0].content")]
+    public void LoneSurrogates_InNamesAndValues_AreInvalidCharacters(string json, string path)
+    {
+        var ex = Rejects(GuardErrorCodes.InvalidCharacter, () => Parse(json));
+        Assert.Equal(path, ex.Path);
     }
 
     [Theory]

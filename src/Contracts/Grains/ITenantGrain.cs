@@ -23,6 +23,14 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<TenantPolicy> SetPolicyAsync(TenantPolicy policy);
 
     /// <summary>
+    /// Merges <paramref name="patch"/> into the stored policy, validates and stores it with the next version, all in
+    /// one grain turn (concurrent partial updates never lose fields). With <paramref name="ifVersions"/> set, the
+    /// stored version must be one of them, else <see cref="RejectionKind.PreconditionFailed"/> and nothing changes.
+    /// </summary>
+    [Alias("update-policy")]
+    Task<TenantPolicy> UpdatePolicyAsync(PolicyPatch patch, int[]? ifVersions);
+
+    /// <summary>
     /// Replaces the operator's quota overrides (0 = the server default). The tenant's own limits keep their values
     /// and are capped by the new quota where they are higher.
     /// </summary>

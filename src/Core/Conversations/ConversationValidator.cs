@@ -56,6 +56,9 @@ public static class ConversationValidator
         }
     }
 
+    /// <summary>The one home of role alternation: message <paramref name="index"/> (0-based) must have this role.</summary>
+    public static ChatRole ExpectedRole(int index) => index % 2 == 0 ? ChatRole.User : ChatRole.Assistant;
+
     private static void CheckRole(ChatRole role, int index, string path)
     {
         if (role is not (ChatRole.User or ChatRole.Assistant))
@@ -63,7 +66,7 @@ public static class ConversationValidator
             throw new GuardValidationException(GuardErrorCodes.InvalidRole, $"Unknown role '{role}'.", path + ".role");
         }
 
-        var expected = index % 2 == 0 ? ChatRole.User : ChatRole.Assistant;
+        var expected = ExpectedRole(index);
         if (role == expected)
         {
             return;

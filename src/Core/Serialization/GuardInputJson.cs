@@ -6,8 +6,10 @@ namespace GuardCluster.Core.Serialization;
 
 /// <summary>
 /// Reads the reference input shape (<c>messages</c>, optional <c>categories</c>, <c>excluded_category_keys</c>,
-/// <c>threshold</c>). Unknown properties are ignored; a known property given twice is rejected, because
-/// parsers disagree on which copy wins. The element-level methods are public so an HTTP layer can embed them.
+/// <c>threshold</c>). Unknown properties are refused (<c>unknown_field</c>), so a misspelt option is never silently
+/// ignored; a known property given twice is rejected, because parsers disagree on which copy wins. Names and
+/// strings must be valid UTF-16 (<see cref="JsonFields"/>). The element-level methods are public so an HTTP layer
+/// can embed them.
 /// </summary>
 public static class GuardInputJson
 {
@@ -15,8 +17,6 @@ public static class GuardInputJson
     public const string CategoriesProperty = "categories";
     public const string ExcludedProperty = "excluded_category_keys";
     public const string ThresholdProperty = "threshold";
-
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
     /// <summary>Parses and validates a whole input document against <paramref name="basePolicy"/> (default S1..S13).</summary>
     public static GuardInput Parse(
@@ -29,7 +29,7 @@ public static class GuardInputJson
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, DocumentOptions);
+            document = JsonDocument.Parse(json, JsonFields.DocumentOptions);
         }
         catch (JsonException ex)
         {
@@ -52,6 +52,7 @@ public static class GuardInputJson
         SafetyPolicy? basePolicy = null)
     {
         RequireKind(root, JsonValueKind.Object, "$", "an object");
+        JsonFields.ValidateText(root);
         var props = JsonFields.Collect(root, null, MessagesProperty, CategoriesProperty, ExcludedProperty, ThresholdProperty);
         if (props[0] is not { } messages)
         {
@@ -152,14 +153,24 @@ public static class GuardInputJson
     public static string ParseContentPart(JsonElement part, string path)
     {
         RequireKind(part, JsonValueKind.Object, path, "an object");
-        var props = JsonFields.Collect(part, path, "type", "text");
-        var typeElement = props[0] ?? throw Missing(path, "type");
-        RequireKind(typeElement, JsonValueKind.String, path + ".type", "a string");
-        var type = JsonFields.GetString(typeElement, path + ".type");
+
+        // The type decides which fields belong, so it is read first: an image part is refused as an image.
+        JsonElement? typeElement = null;
+        foreach (var property in part.EnumerateObject())
+        {
+            if (property.NameEquals("type"))
+            {
+                typeElement = typeElement is null ? property.Value : throw new GuardValidationException(
+                    GuardErrorCodes.DuplicateProperty, $"Property '{path}.type' appears more than once.", path + ".type");
+            }
+        }
+
+        RequireKind(typeElement ?? throw Missing(path, "type"), JsonValueKind.String, path + ".type", "a string");
+        var type = JsonFields.GetString(typeElement.Value, path + ".type");
         switch (type)
         {
             case "text":
-                var text = props[1] ?? throw Missing(path, "text");
+                var text = JsonFields.Collect(part, path, "type", "text")[1] ?? throw Missing(path, "text");
                 RequireKind(text, JsonValueKind.String, path + ".text", "a string");
                 return JsonFields.GetString(text, path + ".text");
             case "image" or "image_url":
@@ -199,15 +210,16 @@ public static class GuardInputJson
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in categories.EnumerateObject())
         {
-            var path = $"{CategoriesProperty}.{property.Name}";
-            if (!seen.Add(property.Name))
+            var code = JsonFields.Name(property, CategoriesProperty);
+            var path = $"{CategoriesProperty}.{code}";
+            if (!seen.Add(code))
             {
                 throw new GuardValidationException(
-                    GuardErrorCodes.DuplicateCategoryCode, $"Category code '{property.Name}' appears more than once.", path);
+                    GuardErrorCodes.DuplicateCategoryCode, $"Category code '{code}' appears more than once.", path);
             }
 
             RequireKind(property.Value, JsonValueKind.String, path, "a string");
-            list.Add(new SafetyCategory(property.Name, JsonFields.GetString(property.Value, path)));
+            list.Add(new SafetyCategory(code, JsonFields.GetString(property.Value, path)));
         }
 
         return list;

@@ -61,7 +61,9 @@ public static class ClassifyApi
         CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        var items = JsonBody.Required(JsonBody.RequireObject(body), "items");
+        var root = JsonBody.RequireObject(body);
+        JsonBody.AllowOnly(root, null, "items");
+        var items = JsonBody.Required(root, "items");
         if (items.ValueKind != JsonValueKind.Array)
         {
             throw new GuardValidationException(GuardErrorCodes.InvalidType, "'items' must be an array.", "items");
@@ -70,14 +72,14 @@ public static class ClassifyApi
         var count = items.GetArrayLength();
         if (count == 0)
         {
-            throw new GatewayProblemException(422, "empty_batch", "'items' must contain at least one item.", "items");
+            throw new GatewayProblemException(422, GuardErrorCodes.EmptyBatch, "'items' must contain at least one item.", "items");
         }
 
         var maxItems = TenantQuotaGate.MaxBatchItems(tenant, options.Value);
         if (count > maxItems)
         {
             throw new GatewayProblemException(
-                413, "too_many_items", $"A batch may hold at most {maxItems} items; got {count}.", "items");
+                413, GuardErrorCodes.TooManyItems, $"A batch may hold at most {maxItems} items; got {count}.", "items");
         }
 
         var inputs = new GuardInput[count];

@@ -10,6 +10,7 @@ using GuardCluster.Gateway.Models;
 using GuardCluster.Gateway.Quotas;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using GuardCluster.Contracts.Identity;
 
 namespace GuardCluster.Gateway.Apis;
 
@@ -63,12 +64,12 @@ public static class ConversationsApi
         var size = limit ?? DefaultPageSize;
         if (size is < 1 or > MaxPageSize)
         {
-            throw new GatewayProblemException(422, "invalid_limit", $"'limit' must be from 1 to {MaxPageSize}.", "limit");
+            throw new GatewayProblemException(422, GuardErrorCodes.InvalidLimit, $"'limit' must be from 1 to {MaxPageSize}.", "limit");
         }
 
         if (cursor is not null && (cursor.Length is 0 or > 512))
         {
-            throw new GatewayProblemException(422, "invalid_cursor", "The cursor is not one this API returned.", "cursor");
+            throw new GatewayProblemException(422, GuardErrorCodes.InvalidCursor, "The cursor is not one this API returned.", "cursor");
         }
 
         var page = await grains.GetGrain<IConversationIndexGrain>(tenant.Snapshot.ConversationScope).ListAsync(size, cursor);
@@ -95,6 +96,7 @@ public static class ConversationsApi
     /// </summary>
     public static AppendMessage ParseMessage(JsonElement root)
     {
+        JsonBody.AllowOnly(root, null, "role", "content", "message_id");
         var role = GuardInputJson.ParseRole(JsonBody.Required(root, "role"), "role");
         var content = JsonBody.RequireString(JsonBody.Required(root, "content"), "content");
         string? messageId = null;
@@ -104,7 +106,7 @@ public static class ConversationsApi
             if (!GuardIds.IsMessageId(messageId))
             {
                 throw new GatewayProblemException(
-                    422, "invalid_message_id", "message_id must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'.", "message_id");
+                    422, GuardErrorCodes.InvalidMessageId, GuardIds.MessageIdRule, "message_id");
             }
         }
 
@@ -119,10 +121,10 @@ public static class ConversationsApi
         if (!GuardIds.IsConversationId(id))
         {
             throw new GatewayProblemException(
-                422, "invalid_conversation_id", "Conversation ids are 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'.", "id");
+                422, GuardErrorCodes.InvalidConversationId, GuardIds.ConversationIdRule, "id");
         }
     }
 
     private static GatewayProblemException NotFound(string id) =>
-        new(404, "conversation_not_found", $"Conversation '{id}' does not exist.", "id");
+        new(404, GuardErrorCodes.ConversationNotFound, $"Conversation '{id}' does not exist.", "id");
 }

@@ -5,10 +5,16 @@ using GuardCluster.Gateway.Models;
 using GuardCluster.Gateway.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace GuardCluster.Gateway.Apis;
 
-/// <summary>The calling tenant's policy: categories, exclusions, threshold and limits.</summary>
+/// <summary>
+/// The calling tenant's policy: categories, exclusions, threshold and limits. GET and PUT answer with an
+/// <c>ETag</c> (the quoted version); PUT honours <c>If-Match</c> (412 <c>precondition_failed</c> when the stored
+/// version differs). The merge of a partial PUT happens inside the tenant grain, so concurrent partial updates
+/// never lose each other's fields even without <c>If-Match</c>.
+/// </summary>
 public static class PolicyApi
 {
     public static RouteGroupBuilder MapPolicyApi(this IEndpointRouteBuilder app)
@@ -19,7 +25,11 @@ public static class PolicyApi
         return group;
     }
 
-    private static Ok<PolicyResponse> Get(TenantCaller tenant) => TypedResults.Ok(PolicyResponse.From(tenant.Policy, tenant.Snapshot.Quota));
+    private static Ok<PolicyResponse> Get(TenantCaller tenant, HttpResponse response)
+    {
+        response.Headers[HeaderNames.ETag] = PolicyUpdate.ETag(tenant.Policy.Version);
+        return TypedResults.Ok(PolicyResponse.From(tenant.Policy, tenant.Snapshot.Quota));
+    }
 
     private static async Task<Ok<PolicyResponse>> PutAsync(
         TenantCaller tenant,
@@ -30,10 +40,12 @@ public static class PolicyApi
         CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        var updated = PolicyUpdate.Apply(JsonBody.RequireObject(body), tenant.Policy);
+        var parsed = PolicyUpdate.Parse(JsonBody.RequireObject(body));
+        var ifVersions = PolicyUpdate.AcceptedVersions(request.Headers.IfMatch, parsed.Version);
         try
         {
-            var stored = await grains.GetGrain<ITenantGrain>(tenant.Id).SetPolicyAsync(updated);
+            var stored = await grains.GetGrain<ITenantGrain>(tenant.Id).UpdatePolicyAsync(parsed.Patch, ifVersions);
+            request.HttpContext.Response.Headers[HeaderNames.ETag] = PolicyUpdate.ETag(stored.Version);
             return TypedResults.Ok(PolicyResponse.From(stored, tenant.Snapshot.Quota));
         }
         finally

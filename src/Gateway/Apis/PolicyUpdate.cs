@@ -1,48 +1,91 @@
+using System.Globalization;
 using System.Text.Json;
 using GuardCluster.Contracts;
 using GuardCluster.Core;
-using GuardCluster.Core.Policies;
 using GuardCluster.Core.Serialization;
 using GuardCluster.Gateway.Http;
+using GuardCluster.Gateway.Quotas;
+using Microsoft.Extensions.Primitives;
 
 namespace GuardCluster.Gateway.Apis;
 
 /// <summary>
-/// Applies a <c>PUT /v1/policy</c> body to the current policy. Each present field replaces its part; absent
-/// fields keep theirs. New categories drop the old exclusions (a code's meaning belongs to the list that
-/// defines it) unless <c>excluded_category_keys</c> is given with them. <c>"threshold": null</c> clears the
-/// threshold. The result is validated here for a precise error; the tenant grain validates again.
+/// Reads a <c>PUT /v1/policy</c> body into a <see cref="PolicyPatch"/> (shape only). The tenant grain merges it into
+/// the stored policy and validates the result in one turn. Each present field replaces its part; absent fields keep
+/// theirs. New categories drop the old exclusions unless <c>excluded_category_keys</c> is given with them.
+/// <c>"threshold": null</c> clears the threshold. Any other field is refused (<c>unknown_field</c>), except
+/// <c>version</c>: the version the update is based on, checked like <c>If-Match</c>.
 /// </summary>
 public static class PolicyUpdate
 {
-    private const string LimitsProperty = "limits";
+    public const string LimitsProperty = "limits";
+    public const string VersionProperty = "version";
 
-    public static TenantPolicy Apply(JsonElement root, TenantPolicy current)
+    private static readonly string[] Fields =
+    [
+        GuardInputJson.CategoriesProperty, GuardInputJson.ExcludedProperty, GuardInputJson.ThresholdProperty, LimitsProperty, VersionProperty,
+    ];
+
+    public sealed record Parsed(PolicyPatch Patch, int? Version);
+
+    public static Parsed Parse(JsonElement root)
     {
-        ArgumentNullException.ThrowIfNull(current);
+        JsonBody.AllowOnly(root, null, Fields);
         var categories = JsonBody.Optional(root, GuardInputJson.CategoriesProperty);
         var excluded = JsonBody.Optional(root, GuardInputJson.ExcludedProperty);
-        var hasThreshold = HasProperty(root, GuardInputJson.ThresholdProperty);
+        var hasThreshold = root.TryGetProperty(GuardInputJson.ThresholdProperty, out _);
         var threshold = JsonBody.Optional(root, GuardInputJson.ThresholdProperty);
         var limits = JsonBody.Optional(root, LimitsProperty);
+        var version = JsonBody.Optional(root, VersionProperty);
 
-        var newCategories = categories is { } c ? GuardInputJson.ParseCategories(c) : current.Policy.Categories;
-        IReadOnlyList<string> newExcluded = excluded is { } e
-            ? GuardInputJson.ParseExcludedCodes(e)
-            : categories is null ? current.Policy.ExcludedCodes : [];
-        var newThreshold = hasThreshold
-            ? threshold is { } t ? GuardInputJson.ParseThreshold(t) : null
-            : current.Policy.Threshold;
-
-        var policy = new SafetyPolicy(newCategories, newExcluded, newThreshold);
-        PolicyValidator.Validate(policy);
-        var newLimits = limits is { } l ? ParseLimits(l, current.Limits) : current.Limits;
-        return current with { Policy = policy, Limits = newLimits };
+        var parsedCategories = categories is { } c ? GuardInputJson.ParseCategories(c) : null;
+        var patch = new PolicyPatch
+        {
+            CategoryCodes = parsedCategories?.Select(x => x.Code).ToArray(),
+            CategoryTexts = parsedCategories?.Select(x => x.Text).ToArray(),
+            ExcludedCodes = excluded is { } e ? [.. GuardInputJson.ParseExcludedCodes(e)] : null,
+            SetsThreshold = hasThreshold,
+            Threshold = threshold is { } t ? GuardInputJson.ParseThreshold(t) : null,
+            Limits = limits is { } l ? LimitsJson.ParseNamed(l, LimitsProperty) : null,
+        };
+        return new Parsed(patch, version is { } v ? ParseVersion(v) : null);
     }
 
-    /// <summary>Each limit is optional (absent keeps it, null unsets it); the tenant grain checks it against the quota.</summary>
-    private static TenantLimits ParseLimits(JsonElement limits, TenantLimits current) =>
-        Quotas.LimitsJson.Parse(limits, current, LimitsProperty);
+    /// <summary>The policy's entity tag: its version, quoted.</summary>
+    public static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    private static bool HasProperty(JsonElement obj, string name) => obj.TryGetProperty(name, out _);
+    /// <summary>
+    /// The versions an update may apply to: null when unconditional; those named by <c>If-Match</c> (<c>*</c> = any)
+    /// and by the body's <c>version</c> (both must agree). A tag that is not a quoted version matches nothing.
+    /// </summary>
+    public static int[]? AcceptedVersions(StringValues ifMatch, int? bodyVersion)
+    {
+        int[]? accepted = null;
+        var tags = ifMatch.SelectMany(h => (h ?? string.Empty).Split(',')).Select(t => t.Trim()).Where(t => t.Length > 0).ToArray();
+        if (ifMatch.Count > 0 && !tags.Contains("*"))
+        {
+            accepted = [.. tags.Select(TagVersion).Where(v => v is not null).Select(v => v!.Value)];
+        }
+
+        if (bodyVersion is { } version)
+        {
+            accepted = accepted is null || accepted.Contains(version) ? [version] : [];
+        }
+
+        return accepted;
+    }
+
+    private static int? TagVersion(string tag)
+    {
+        var value = tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
+        return value.Length > 2 && value[0] == '"' && value[^1] == '"'
+            && int.TryParse(value.AsSpan(1, value.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : null;
+    }
+
+    private static int ParseVersion(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var version) && version > 0
+            ? version
+            : throw new GuardValidationException(GuardErrorCodes.InvalidType, "'version' must be a positive integer (the policy version this update is based on).", VersionProperty);
 }

@@ -8,6 +8,8 @@ using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using GuardCluster.Core;
+using GuardCluster.Contracts.Identity;
 
 namespace GuardCluster.Gateway.Apis;
 
@@ -29,7 +31,9 @@ public static class TenantsApi
         HttpRequest request, IGrainFactory grains, TenantDirectory directory, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        var id = JsonBody.RequireString(JsonBody.Required(JsonBody.RequireObject(body), "id"), "id");
+        var root = JsonBody.RequireObject(body);
+        JsonBody.AllowOnly(root, null, "id");
+        var id = JsonBody.RequireString(JsonBody.Required(root, "id"), "id");
         RequireTenantId(id);
         var issued = await grains.GetGrain<ITenantGrain>(id).CreateAsync();
         directory.Invalidate(id);
@@ -86,12 +90,12 @@ public static class TenantsApi
         {
             throw new GatewayProblemException(
                 422,
-                "invalid_tenant_id",
-                "Tenant ids are 1-63 characters of a-z, 0-9, '_' and '-', starting with a letter or digit.",
+                GuardErrorCodes.InvalidTenantId,
+                GuardIds.TenantIdRule,
                 "id");
         }
     }
 
     private static GatewayProblemException NotFound(string id) =>
-        new(404, "tenant_not_found", $"Tenant '{id}' does not exist.", "id");
+        new(404, GuardErrorCodes.TenantNotFound, $"Tenant '{id}' does not exist.", "id");
 }

@@ -1,53 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
-using GuardCluster.Gateway.Http;
+using GuardCluster.Contracts.Identity;
 
 namespace GuardCluster.Gateway.Auth;
 
 /// <summary>
-/// Tenant API keys look like <c>gck.&lt;tenant&gt;.&lt;secret&gt;</c>. The tenant id is read from the key so the
-/// gateway needs no global key index; the key itself is checked by comparing its SHA-256 with the stored hashes.
+/// The API host's side of key checks. The key format (and reading the tenant id out of a key) lives in
+/// <see cref="GuardKeys"/>; a key is checked by comparing its SHA-256 with the stored hashes in fixed time.
 /// </summary>
 public static class ApiKeys
 {
-    public const string Prefix = "gck.";
-
-    /// <summary>Keys are short; a bound stops a huge header from costing a hash.</summary>
-    public const int MaxLength = 512;
-
-    /// <summary>Reads the tenant id out of a well-formed key; false for anything else (then: 401).</summary>
-    public static bool TryGetTenantId(string? apiKey, out string tenantId)
-    {
-        tenantId = string.Empty;
-        if (apiKey is null || apiKey.Length > MaxLength || !apiKey.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var rest = apiKey.AsSpan(Prefix.Length);
-        var dot = rest.IndexOf('.');
-        if (dot <= 0 || dot == rest.Length - 1)
-        {
-            return false;
-        }
-
-        var id = rest[..dot].ToString();
-        if (!GuardIds.IsTenantId(id))
-        {
-            return false;
-        }
-
-        tenantId = id;
-        return true;
-    }
-
-    /// <summary>Lower-case hex SHA-256 of the UTF-8 key, the form the tenant grain stores.</summary>
-    public static string Hash(string apiKey)
-    {
-        ArgumentNullException.ThrowIfNull(apiKey);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
-    }
-
     /// <summary>
     /// True when the key's hash equals one of <paramref name="keyHashes"/>. Every stored hash is compared in
     /// fixed time and none is skipped, so timing reveals neither which hash matched nor how much of it.
@@ -55,7 +17,7 @@ public static class ApiKeys
     public static bool MatchesAny(string apiKey, IReadOnlyList<string> keyHashes)
     {
         ArgumentNullException.ThrowIfNull(keyHashes);
-        var actual = Encoding.ASCII.GetBytes(Hash(apiKey));
+        var actual = Encoding.ASCII.GetBytes(GuardKeys.Hash(apiKey));
         var matched = false;
         foreach (var stored in keyHashes)
         {

@@ -1,6 +1,8 @@
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Tenants;
 using Microsoft.Net.Http.Headers;
+using GuardCluster.Core;
+using GuardCluster.Contracts.Identity;
 
 namespace GuardCluster.Gateway.Auth;
 
@@ -25,7 +27,7 @@ internal sealed class GuardAuthMiddleware(RequestDelegate next, AdminKey adminKe
         var token = ApiKeys.ReadBearer(context.Request.Headers.Authorization);
         if (token is null)
         {
-            await ChallengeAsync(context, "missing_api_key", "Send the API key as 'Authorization: Bearer <key>'.");
+            await ChallengeAsync(context, GuardErrorCodes.MissingApiKey, "Send the API key as 'Authorization: Bearer <key>'.");
             return;
         }
 
@@ -34,7 +36,7 @@ internal sealed class GuardAuthMiddleware(RequestDelegate next, AdminKey adminKe
         {
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             await ProblemWriter.WriteAsync(context, new ProblemInfo(
-                429, "rate_limited", "Too many failed authentications from this address; wait before retrying.", null, retryAfter));
+                429, GuardErrorCodes.RateLimited, "Too many failed authentications from this address; wait before retrying.", null, retryAfter));
             return;
         }
 
@@ -46,11 +48,11 @@ internal sealed class GuardAuthMiddleware(RequestDelegate next, AdminKey adminKe
                 return;
             }
 
-            await ForbidAsync(context, "tenant_key_required", "This endpoint acts for a tenant; use the tenant's API key.");
+            await ForbidAsync(context, GuardErrorCodes.TenantKeyRequired, "This endpoint acts for a tenant; use the tenant's API key.");
             return;
         }
 
-        if (ApiKeys.TryGetTenantId(token, out var tenantId)
+        if (GuardKeys.TryGetTenantId(token, out var tenantId)
             && await tenants.GetAsync(tenantId) is { } snapshot
             && ApiKeys.MatchesAny(token, snapshot.KeyHashes))
         {
@@ -61,18 +63,18 @@ internal sealed class GuardAuthMiddleware(RequestDelegate next, AdminKey adminKe
                 return;
             }
 
-            await ForbidAsync(context, "admin_key_required", "This endpoint requires the admin key.");
+            await ForbidAsync(context, GuardErrorCodes.AdminKeyRequired, "This endpoint requires the admin key.");
             return;
         }
 
         failures.RecordFailure(address);
-        await ChallengeAsync(context, "invalid_api_key", "The API key is not valid.");
+        await ChallengeAsync(context, GuardErrorCodes.InvalidApiKey, "The API key is not valid.");
     }
 
     private static Task ChallengeAsync(HttpContext context, string code, string detail)
     {
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers[HeaderNames.WWWAuthenticate] = code == "missing_api_key"
+        context.Response.Headers[HeaderNames.WWWAuthenticate] = code == GuardErrorCodes.MissingApiKey
             ? "Bearer"
             : "Bearer error=\"invalid_token\"";
         return ProblemWriter.WriteAsync(context, new ProblemInfo(401, code, detail));

@@ -1,3 +1,4 @@
+using GuardCluster.Core;
 namespace GuardCluster.Gateway.Errors;
 
 /// <summary>A client error raised by the HTTP layer itself, with the exact status to answer.</summary>
@@ -12,12 +13,12 @@ public sealed class GatewayProblemException : Exception
     }
 
     public GatewayProblemException()
-        : this(400, "bad_request", "The request is invalid.")
+        : this(400, GuardErrorCodes.BadRequest, "The request is invalid.")
     {
     }
 
     public GatewayProblemException(string message)
-        : this(400, "bad_request", message)
+        : this(400, GuardErrorCodes.BadRequest, message)
     {
     }
 
@@ -25,7 +26,7 @@ public sealed class GatewayProblemException : Exception
         : base(message, innerException)
     {
         Status = 400;
-        Code = "bad_request";
+        Code = GuardErrorCodes.BadRequest;
     }
 
     public int Status { get; }

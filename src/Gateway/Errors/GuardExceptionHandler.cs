@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using GuardCluster.Core;
 
 namespace GuardCluster.Gateway.Errors;
 
@@ -21,7 +22,7 @@ internal sealed partial class GuardExceptionHandler(IOptions<GatewayOptions> opt
         if (info is null)
         {
             LogUnhandled(logger, exception, httpContext.Request.Path);
-            info = new ProblemInfo(500, "internal_error", "An unexpected error occurred.");
+            info = new ProblemInfo(500, GuardErrorCodes.InternalError, "An unexpected error occurred.");
         }
 
         httpContext.Response.Clear();

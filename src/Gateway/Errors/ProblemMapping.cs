@@ -8,7 +8,7 @@ namespace GuardCluster.Gateway.Errors;
 
 /// <summary>
 /// The one place that turns exceptions into HTTP answers. Status policy:
-/// 400 when the body is not the expected JSON shape (malformed JSON, wrong types, missing or duplicated fields);
+/// 400 when the body is not the expected JSON shape (malformed JSON, wrong types, missing, unknown or duplicated fields);
 /// 422 when it is well-formed but breaks the contract (roles, alternation, blank content, unknown category codes,
 /// images, bad ids); 413 for any size or count limit; 404/409 for missing or conflicting resources; 429 with
 /// <c>Retry-After</c> when the engine sheds load; 503 when the cluster cannot be reached. Grain-side rejections
@@ -22,6 +22,7 @@ public static class ProblemMapping
         GuardErrorCodes.InvalidType,
         GuardErrorCodes.MissingField,
         GuardErrorCodes.DuplicateProperty,
+        GuardErrorCodes.UnknownField,
     };
 
     public const int QuotaExceededRetryAfterSeconds = 60;
@@ -40,13 +41,13 @@ public static class ProblemMapping
             GuardValidationException e => new ProblemInfo(e.IsLimit ? 413 : StatusForCode(e.Code), e.Code, e.Message, e.Path),
             GuardRejectedException e => FromRejection(e, retryAfterSeconds),
             BadHttpRequestException { StatusCode: 413 } => new ProblemInfo(
-                413, "body_too_large", "The request body exceeds the configured maximum size."),
-            BadHttpRequestException e => new ProblemInfo(400, "bad_request", e.Message),
+                413, GuardErrorCodes.BodyTooLarge, "The request body exceeds the configured maximum size."),
+            BadHttpRequestException e => new ProblemInfo(400, GuardErrorCodes.BadRequest, e.Message),
             JsonException e => new ProblemInfo(400, GuardErrorCodes.MalformedJson, e.Message),
 
             // The cluster is briefly unreachable (silo restarting, membership changing): a retry will likely work.
             SiloUnavailableException or ConnectionFailedException or OrleansMessageRejectionException or TimeoutException =>
-                new ProblemInfo(503, "cluster_unavailable", "The moderation cluster is temporarily unavailable; retry shortly.", null, retryAfterSeconds),
+                new ProblemInfo(503, GuardErrorCodes.ClusterUnavailable, "The moderation cluster is temporarily unavailable; retry shortly.", null, retryAfterSeconds),
             _ => null,
         };
     }
@@ -58,6 +59,7 @@ public static class ProblemMapping
         RejectionKind.Conflict => new ProblemInfo(409, e.Code, e.Message, e.Path),
         RejectionKind.Overloaded => new ProblemInfo(429, e.Code, e.Message, e.Path, retryAfterSeconds),
         RejectionKind.Forbidden => new ProblemInfo(403, e.Code, e.Message, e.Path),
+        RejectionKind.PreconditionFailed => new ProblemInfo(412, e.Code, e.Message, e.Path),
 
         // A count quota frees up only when the tenant deletes something: no point retrying every second.
         RejectionKind.QuotaExceeded => new ProblemInfo(429, e.Code, e.Message, e.Path, QuotaExceededRetryAfterSeconds),

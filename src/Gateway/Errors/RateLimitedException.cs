@@ -1,3 +1,4 @@
+using GuardCluster.Core;
 namespace GuardCluster.Gateway.Errors;
 
 /// <summary>A 429 raised by the HTTP layer's own limits (tenant rates, failed authentications), with its <c>Retry-After</c>.</summary>
@@ -11,19 +12,19 @@ public sealed class RateLimitedException : Exception
     }
 
     public RateLimitedException()
-        : this("rate_limited", "Too many requests.", 1)
+        : this(GuardErrorCodes.RateLimited, "Too many requests.", 1)
     {
     }
 
     public RateLimitedException(string message)
-        : this("rate_limited", message, 1)
+        : this(GuardErrorCodes.RateLimited, message, 1)
     {
     }
 
     public RateLimitedException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Code = "rate_limited";
+        Code = GuardErrorCodes.RateLimited;
         RetryAfterSeconds = 1;
     }
 

@@ -9,6 +9,8 @@ using GuardCluster.Gateway.Tenants;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
+using GuardCluster.Core;
+using GuardCluster.Contracts.Identity;
 
 namespace GuardCluster.Gateway.Extensions;
 
@@ -23,11 +25,11 @@ public static class GatewayServiceExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var adminKey = configuration[AdminKey.ConfigKey];
-        if (string.IsNullOrWhiteSpace(adminKey) || adminKey.Length < 16)
+        if (!GuardKeys.IsAcceptableAdminKey(adminKey))
         {
             // No silent "admin API closed" mode: an operator who forgot the key finds out at start-up.
             throw new InvalidOperationException(
-                "Guard:AdminKey (environment Guard__AdminKey) must be set to at least 16 characters.");
+                $"Guard:AdminKey (environment Guard__AdminKey) must be set to at least {GuardKeys.MinAdminKeyLength} characters.");
         }
 
         var section = configuration.GetSection(GatewayOptions.Section);
@@ -69,9 +71,9 @@ public static class GatewayServiceExtensions
 
     private static string FrameworkCode(int? status) => status switch
     {
-        404 => "not_found",
-        405 => "method_not_allowed",
-        415 => "unsupported_media_type",
+        404 => GuardErrorCodes.NotFound,
+        405 => GuardErrorCodes.MethodNotAllowed,
+        415 => GuardErrorCodes.UnsupportedMediaType,
         _ => "http_" + status?.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 

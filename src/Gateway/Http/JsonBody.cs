@@ -2,6 +2,7 @@ using System.Text.Json;
 using GuardCluster.Core;
 using GuardCluster.Gateway.Errors;
 using Microsoft.AspNetCore.Http.Features;
+using GuardCluster.Core.Serialization;
 
 namespace GuardCluster.Gateway.Http;
 
@@ -11,8 +12,6 @@ namespace GuardCluster.Gateway.Http;
 /// </summary>
 public static class JsonBody
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
-
     public static async Task<JsonDocument> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -25,18 +24,45 @@ public static class JsonBody
 
         if (request.ContentLength > maxBytes)
         {
-            throw new GatewayProblemException(413, "body_too_large", $"The request body exceeds {maxBytes} bytes.");
+            throw new GatewayProblemException(413, GuardErrorCodes.BodyTooLarge, $"The request body exceeds {maxBytes} bytes.");
         }
 
+        JsonDocument document;
         try
         {
-            return await JsonDocument.ParseAsync(request.Body, Options, cancellationToken);
+            document = await JsonDocument.ParseAsync(request.Body, JsonFields.DocumentOptions, cancellationToken);
         }
         catch (JsonException ex)
         {
             throw new GuardValidationException(
                 GuardErrorCodes.MalformedJson,
                 $"The body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}).");
+        }
+
+        try
+        {
+            // Names are checked like values, once, so no handler can trip over a lone surrogate later.
+            JsonFields.ValidateText(document.RootElement);
+            return document;
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Refuses any property of <paramref name="obj"/> not in <paramref name="names"/> (400 <c>unknown_field</c>).</summary>
+    public static void AllowOnly(JsonElement obj, string? parentPath, params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (var property in obj.EnumerateObject())
+        {
+            var name = JsonFields.Name(property, parentPath);
+            if (Array.IndexOf(names, name) < 0)
+            {
+                throw JsonFields.Unknown(parentPath is null or "$" ? name : $"{parentPath}.{name}", names);
+            }
         }
     }
 
@@ -59,7 +85,7 @@ public static class JsonBody
         JsonElement? found = null;
         foreach (var property in obj.EnumerateObject())
         {
-            if (!string.Equals(property.Name, name, StringComparison.Ordinal))
+            if (!property.NameEquals(name))
             {
                 continue;
             }

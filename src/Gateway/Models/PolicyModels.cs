@@ -58,9 +58,12 @@ public sealed record PolicyResponse(
 /// <summary>
 /// Body of <c>PUT /v1/policy</c> (documentation shape). Each field present replaces that part of the policy;
 /// an absent field keeps it. Replacing <c>categories</c> resets exclusions unless given too; <c>"threshold": null</c> clears it.
+/// <c>version</c>, if given, is the version the update is based on (checked like <c>If-Match</c>). Any other field
+/// is refused with 400 <c>unknown_field</c>.
 /// </summary>
 public sealed record PolicyUpdateRequest(
     IReadOnlyDictionary<string, string>? Categories,
     IReadOnlyList<string>? ExcludedCategoryKeys,
     double? Threshold,
-    LimitsBody? Limits);
+    LimitsBody? Limits,
+    int? Version);

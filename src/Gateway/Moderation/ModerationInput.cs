@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
+using GuardCluster.Core;
 
 namespace GuardCluster.Gateway.Moderation;
 
@@ -15,6 +16,7 @@ public static class ModerationInput
 
     public static Parsed Parse(JsonElement root, int maxInputs)
     {
+        JsonBody.AllowOnly(root, null, "input", "model");
         string? model = null;
         if (JsonBody.Optional(root, "model") is { } modelElement)
         {
@@ -29,18 +31,18 @@ public static class ModerationInput
 
         if (input.ValueKind != JsonValueKind.Array)
         {
-            throw new GatewayProblemException(400, "invalid_type", "'input' must be a string or an array of strings.", "input");
+            throw new GatewayProblemException(400, GuardErrorCodes.InvalidType, "'input' must be a string or an array of strings.", "input");
         }
 
         var count = input.GetArrayLength();
         if (count == 0)
         {
-            throw new GatewayProblemException(400, "empty_input", "'input' must contain at least one string.", "input");
+            throw new GatewayProblemException(400, GuardErrorCodes.EmptyInput, "'input' must contain at least one string.", "input");
         }
 
         if (count > maxInputs)
         {
-            throw new GatewayProblemException(413, "too_many_inputs", $"At most {maxInputs} inputs are allowed per request; got {count}.", "input");
+            throw new GatewayProblemException(413, GuardErrorCodes.TooManyInputs, $"At most {maxInputs} inputs are allowed per request; got {count}.", "input");
         }
 
         var texts = new List<string>(count);
@@ -50,12 +52,12 @@ public static class ModerationInput
             if (item.ValueKind == JsonValueKind.Object)
             {
                 throw new GatewayProblemException(
-                    400, "image_not_supported", "Only text inputs are supported: Llama Guard 3-1B classifies text only.", path);
+                    400, GuardErrorCodes.ImageNotSupported, "Only text inputs are supported: Llama Guard 3-1B classifies text only.", path);
             }
 
             if (item.ValueKind != JsonValueKind.String)
             {
-                throw new GatewayProblemException(400, "invalid_type", $"'{path}' must be a string.", path);
+                throw new GatewayProblemException(400, GuardErrorCodes.InvalidType, $"'{path}' must be a string.", path);
             }
 
             texts.Add(JsonBody.RequireString(item, path));

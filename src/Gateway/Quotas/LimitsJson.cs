@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GuardCluster.Contracts;
 using GuardCluster.Core;
-using GuardCluster.Gateway.Errors;
+using GuardCluster.Core.Serialization;
 
 namespace GuardCluster.Gateway.Quotas;
 
@@ -12,31 +12,39 @@ namespace GuardCluster.Gateway.Quotas;
 /// </summary>
 public static class LimitsJson
 {
-    /// <param name="current">Values for absent fields (the tenant's PATCH-like policy update keeps them).</param>
+    /// <param name="current">Values for absent fields.</param>
     public static TenantLimits Parse(JsonElement limits, TenantLimits current, string path)
     {
         ArgumentNullException.ThrowIfNull(current);
+        var result = current;
+        foreach (var (name, value) in ParseNamed(limits, path))
+        {
+            result = TenantLimitFields.Find(name)!.Set(result, value);
+        }
+
+        return result;
+    }
+
+    /// <summary>Only the limits present, by name (0 = null, unset), for a merge done elsewhere (the tenant grain).</summary>
+    public static Dictionary<string, int> ParseNamed(JsonElement limits, string path)
+    {
         if (limits.ValueKind != JsonValueKind.Object)
         {
             throw new GuardValidationException(GuardErrorCodes.InvalidType, $"'{path}' must be an object.", path);
         }
 
-        var result = current;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var property in limits.EnumerateObject())
         {
-            var fieldPath = path == "$" ? property.Name : $"{path}.{property.Name}";
-            var field = TenantLimitFields.Find(property.Name) ?? throw new GatewayProblemException(
-                422,
-                "unknown_field",
-                $"'{fieldPath}' is not a limit; known limits: {string.Join(", ", TenantLimitFields.All.Select(f => f.Name))}.",
-                fieldPath);
-            if (!seen.Add(property.Name))
+            var name = JsonFields.Name(property, path);
+            var fieldPath = path == "$" ? name : $"{path}.{name}";
+            var field = TenantLimitFields.Find(name) ?? throw JsonFields.Unknown(fieldPath, TenantLimitFields.All.Select(f => f.Name));
+            if (result.ContainsKey(name))
             {
                 throw new GuardValidationException(GuardErrorCodes.DuplicateProperty, $"Property '{fieldPath}' appears more than once.", fieldPath);
             }
 
-            result = field.Set(result, Value(property.Value, field, fieldPath));
+            result[name] = Value(property.Value, field, fieldPath);
         }
 
         return result;
@@ -56,7 +64,7 @@ public static class LimitsJson
 
         if (number < 1 || number > field.Cap)
         {
-            throw new GuardValidationException("invalid_limit", $"'{path}' must be an integer from 1 to {field.Cap}, or null.", path);
+            throw new GuardValidationException(GuardErrorCodes.InvalidLimit, $"'{path}' must be an integer from 1 to {field.Cap}, or null.", path);
         }
 
         return (int)number;

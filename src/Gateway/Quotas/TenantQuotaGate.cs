@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using GuardCluster.Contracts;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
+using GuardCluster.Core;
 
 namespace GuardCluster.Gateway.Quotas;
 
@@ -91,7 +92,7 @@ public sealed class TenantQuotaGate(IApiHostCount hosts, [FromKeyedServices(Quot
     /// <summary>Whole seconds, at least one: a client that waits that long finds room again.</summary>
     public static int RetryAfterSeconds(TimeSpan wait) => (int)Math.Clamp(Math.Ceiling(wait.TotalSeconds), 1, 3600);
 
-    private static RateLimitedException Limited(string message, TimeSpan wait) => new("rate_limited", message, RetryAfterSeconds(wait));
+    private static RateLimitedException Limited(string message, TimeSpan wait) => new(GuardErrorCodes.RateLimited, message, RetryAfterSeconds(wait));
 
     private TenantUsage Usage(string tenantId)
     {

@@ -15,6 +15,7 @@ public static class GuardSiloBuilderExtensions
     public static ISiloBuilder AddGuardGrains(this ISiloBuilder builder, EngineOptions? engine)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddIncomingGrainCallFilter<GuardRejectionFilter>();
         builder.Services.Configure<GuardEngineHostOptions>(o => o.Engine = engine);
         builder.Services.AddSingleton<GuardEngineHost>();
         if (engine is not null)

@@ -11,6 +11,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
+using GuardCluster.Contracts.Identity;
 
 
 namespace GuardCluster.Silo.Hosting;
@@ -112,9 +113,9 @@ public static class GuardSilo
     {
         if (!string.IsNullOrWhiteSpace(guard.AdminKey))
         {
-            if (guard.AdminKey.Length < 16)
+            if (!GuardKeys.IsAcceptableAdminKey(guard.AdminKey))
             {
-                throw new InvalidOperationException("Guard:AdminKey must be at least 16 characters.");
+                throw new InvalidOperationException($"Guard:AdminKey must be at least {GuardKeys.MinAdminKeyLength} characters.");
             }
 
             return;

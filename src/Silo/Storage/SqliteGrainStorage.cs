@@ -9,6 +9,9 @@ namespace GuardCluster.Silo.Storage;
 /// Durable single-machine grain storage on one SQLite file (WAL mode). State is written with Orleans'
 /// version-tolerant serializer; an etag per row gives the optimistic concurrency Orleans expects, so two
 /// activations of one grain (e.g. during a silo failure) cannot silently overwrite each other.
+/// Every connection runs with the same durability settings: private cache (no shared-cache mode, whose table
+/// locks bypass the busy timeout) and <c>synchronous = FULL</c>, set on each connection because the setting is
+/// per connection (only <c>journal_mode = WAL</c> persists in the file).
 /// </summary>
 public sealed class SqliteGrainStorage : IGrainStorage
 {
@@ -29,7 +32,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         {
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Shared,
+            Cache = SqliteCacheMode.Private,
             DefaultTimeout = 30,
         }.ToString();
         _serializer = serializer;
@@ -110,16 +113,27 @@ public sealed class SqliteGrainStorage : IGrainStorage
         grainState.State = Activator.CreateInstance<T>();
     }
 
-    private async Task<SqliteConnection> OpenAsync()
+    internal async Task<SqliteConnection> OpenAsync()
     {
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync();
-        if (!_initialized)
+        try
         {
-            await InitializeAsync(connection);
-        }
+            await connection.OpenAsync();
+            if (!_initialized)
+            {
+                await InitializeAsync(connection);
+            }
 
-        return connection;
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = FULL;";
+            await pragma.ExecuteNonQueryAsync();
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task InitializeAsync(SqliteConnection connection)
@@ -135,7 +149,6 @@ public sealed class SqliteGrainStorage : IGrainStorage
             await using var command = connection.CreateCommand();
             command.CommandText = """
                 PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
                 CREATE TABLE IF NOT EXISTS grain_state (
                     state_name TEXT NOT NULL,
                     grain_id   TEXT NOT NULL,

@@ -22,7 +22,13 @@ public sealed class ClassifyTests(GuardApiFixture api)
             Assert.True(verdict.TryGetProperty(field, out _), $"missing {field}");
         }
 
-        Assert.True(response.Headers.Contains("X-Guard-Silo"));
+        // The silo's name, never its internal address (IP, port, generation).
+        var silo = Assert.Single(response.Headers.GetValues("X-Guard-Silo"));
+        Assert.False(string.IsNullOrWhiteSpace(silo));
+        Assert.DoesNotContain("127.0.0.1", silo, StringComparison.Ordinal);
+        Assert.DoesNotContain(":", silo, StringComparison.Ordinal);
+        Assert.DoesNotContain("@", silo, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d+\.\d+\.\d+\.\d+", silo);
     }
 
     [Theory]

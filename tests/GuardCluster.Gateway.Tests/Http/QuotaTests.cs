@@ -59,7 +59,7 @@ public sealed class QuotaTests(QuotaApiFixture api)
     }
 
     [Theory]
-    [InlineData("""{"max_turn":5}""", 422, "unknown_field")]
+    [InlineData("""{"max_turn":5}""", 400, "unknown_field")]
     [InlineData("""{"max_turns":0}""", 422, "invalid_limit")]
     [InlineData("""{"max_turns":10001}""", 422, "invalid_limit")]
     [InlineData("""{"max_turns":"5"}""", 400, "invalid_type")]

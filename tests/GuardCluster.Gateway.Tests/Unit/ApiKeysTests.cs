@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using GuardCluster.Gateway.Auth;
+using GuardCluster.Contracts.Identity;
 
 namespace GuardCluster.Gateway.Tests.Unit;
 
@@ -11,7 +12,7 @@ public sealed class ApiKeysTests
     [InlineData("gck.a_b-9.x.y", "a_b-9")]
     public void ReadsTenantFromWellFormedKeys(string key, string tenant)
     {
-        Assert.True(ApiKeys.TryGetTenantId(key, out var id));
+        Assert.True(GuardKeys.TryGetTenantId(key, out var id));
         Assert.Equal(tenant, id);
     }
 
@@ -25,25 +26,25 @@ public sealed class ApiKeysTests
     [InlineData("gck.ACME.secret")]
     [InlineData("gck.-acme.secret")]
     [InlineData("GCK.acme.secret")]
-    public void RejectsMalformedKeys(string? key) => Assert.False(ApiKeys.TryGetTenantId(key, out _));
+    public void RejectsMalformedKeys(string? key) => Assert.False(GuardKeys.TryGetTenantId(key, out _));
 
     [Fact]
     public void RejectsOverlongKeys() =>
-        Assert.False(ApiKeys.TryGetTenantId("gck.acme." + new string('x', ApiKeys.MaxLength), out _));
+        Assert.False(GuardKeys.TryGetTenantId("gck.acme." + new string('x', GuardKeys.MaxTenantKeyLength), out _));
 
     [Fact]
     public void HashIsLowerHexSha256OfTheWholeKey()
     {
         const string Key = "gck.acme.secret";
         var expected = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Key)));
-        Assert.Equal(expected, ApiKeys.Hash(Key));
+        Assert.Equal(expected, GuardKeys.Hash(Key));
     }
 
     [Fact]
     public void MatchesAnyStoredHashCaseInsensitively()
     {
         const string Key = "gck.acme.secret";
-        var hash = ApiKeys.Hash(Key);
+        var hash = GuardKeys.Hash(Key);
         Assert.True(ApiKeys.MatchesAny(Key, ["00", hash]));
         Assert.True(ApiKeys.MatchesAny(Key, [hash.ToUpperInvariant()]));
         Assert.False(ApiKeys.MatchesAny(Key, []));

@@ -15,6 +15,12 @@ public sealed class RequestParsingTests
 {
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement;
 
+    private static class PolicyUpdate
+    {
+        /// <summary>What the tenant grain does with a parsed body: merge into the stored policy and validate.</summary>
+        public static TenantPolicy Apply(JsonElement root, TenantPolicy current) => Apis.PolicyUpdate.Parse(root).Patch.ApplyTo(current);
+    }
+
     [Fact]
     public void PolicyUpdateReplacesOnlyPresentFields()
     {
@@ -44,11 +50,35 @@ public sealed class RequestParsingTests
     [InlineData("""{"threshold":"high"}""", GuardErrorCodes.InvalidType)]
     [InlineData("""{"threshold":2}""", GuardErrorCodes.InvalidThreshold)]
     [InlineData("""{"limits":{"max_turns":1.5}}""", GuardErrorCodes.InvalidType)]
-    [InlineData("""{"limits":{"max_turns":0}}""", "invalid_limit")]
+    [InlineData("""{"limits":{"max_turns":0}}""", GuardErrorCodes.InvalidLimit)]
+    [InlineData("""{"treshold":0.5}""", GuardErrorCodes.UnknownField)]
+    [InlineData("""{"limits":{"max_turn":5}}""", GuardErrorCodes.UnknownField)]
+    [InlineData("""{"quotas":{}}""", GuardErrorCodes.UnknownField)]
+    [InlineData("""{"version":"3"}""", GuardErrorCodes.InvalidType)]
+    [InlineData("""{"version":0}""", GuardErrorCodes.InvalidType)]
     public void PolicyUpdateRejectsBadFields(string json, string code)
     {
         var error = Assert.Throws<GuardValidationException>(() => PolicyUpdate.Apply(Json(json), TenantPolicy.Initial));
         Assert.Equal(code, error.Code);
+    }
+
+    [Theory]
+    [InlineData(null, null, null)]
+    [InlineData("\"3\"", null, "3")]
+    [InlineData("W/\"3\"", null, "3")]
+    [InlineData("\"2\", \"3\"", null, "2,3")]
+    [InlineData("*", null, null)]
+    [InlineData("*", 4, "4")]
+    [InlineData("3", null, "")]
+    [InlineData("\"x\"", null, "")]
+    [InlineData("\"3\"", 3, "3")]
+    [InlineData("\"3\"", 4, "")]
+    [InlineData(null, 5, "5")]
+    public void IfMatchAndBodyVersionGiveTheAcceptedVersions(string? ifMatch, int? bodyVersion, string? expected)
+    {
+        var header = ifMatch is null ? Microsoft.Extensions.Primitives.StringValues.Empty : new Microsoft.Extensions.Primitives.StringValues(ifMatch);
+        var accepted = Apis.PolicyUpdate.AcceptedVersions(header, bodyVersion);
+        Assert.Equal(expected, accepted is null ? null : string.Join(',', accepted));
     }
 
     [Fact]

@@ -139,5 +139,7 @@ public sealed class TenantDirectoryTests
 
         public Task<TenantPolicy> SetPolicyAsync(TenantPolicy policy) => throw new NotSupportedException();
 
+        public Task<TenantPolicy> UpdatePolicyAsync(PolicyPatch patch, int[]? ifVersions) => throw new NotSupportedException();
+
         public Task<TenantSnapshot> SetQuotasAsync(TenantLimits overrides) => throw new NotSupportedException();
     }}

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GuardCluster.Core;
 
 namespace GuardCluster.Engine.Scheduling;
 
@@ -87,8 +88,8 @@ internal sealed partial class InferenceScheduler
         {
             // The engine refuses these before queueing; kept so that no path can park a job that never fits.
             _queue.Remove(job);
-            job.Fail(new Core.GuardValidationException(
-                "prompt_too_long", $"The prompt is {job.PromptTokens.Length} tokens; at most {_options.MaxPromptTokens} fit in the engine's context.", "messages", isLimit: true));
+            job.Fail(new GuardValidationException(
+                GuardErrorCodes.PromptTooLong, $"The prompt is {job.PromptTokens.Length} tokens; at most {_options.MaxPromptTokens} fit in the engine's context.", "messages", isLimit: true));
             return StartResult.Gone;
         }
 

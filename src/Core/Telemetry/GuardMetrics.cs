@@ -72,6 +72,9 @@ public sealed class GuardMetrics : IDisposable
             "Bytes of conversation KV state moved out of the context now, by tier (memory, disk).");
     }
 
+    /// <summary>The meter every <c>guard_*</c> instrument belongs to.</summary>
+    public Meter Meter => _meter;
+
     /// <summary>The <c>tenant</c> label cap (top N tenants by volume; the rest are <see cref="TenantLabels.Other"/>).</summary>
     public TenantLabels Tenants { get; }
 

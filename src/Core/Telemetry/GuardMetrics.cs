@@ -94,7 +94,10 @@ public sealed class GuardMetrics : IDisposable
     public void CheckCompleted(string? tenant, GuardVerdict verdict)
     {
         ArgumentNullException.ThrowIfNull(verdict);
-        var label = Tenants.Count(tenant);
+
+        // A conversation's checks carry its scope, "tenant~incarnation"; tenant ids never contain '~'.
+        var separator = tenant?.IndexOf('~', StringComparison.Ordinal) ?? -1;
+        var label = Tenants.Count(separator < 0 ? tenant : tenant![..separator]);
         var outcome = verdict.Outcome switch
         {
             VerdictOutcome.Safe => "safe",

@@ -23,6 +23,9 @@ internal sealed partial class RequestTelemetryMiddleware(RequestDelegate next, G
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+
+        // Read now: the exception handler clears the endpoint before it writes an error answer.
+        var endpoint = EndpointLabel(context);
         var telemetry = new RequestTelemetry();
         context.Features.Set(telemetry);
         var recorded = 0;
@@ -30,7 +33,7 @@ internal sealed partial class RequestTelemetryMiddleware(RequestDelegate next, G
         {
             if (Interlocked.Exchange(ref recorded, 1) == 0)
             {
-                Record(context, telemetry, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+                Record(context, endpoint, telemetry, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
             }
 
             return Task.CompletedTask;
@@ -45,14 +48,13 @@ internal sealed partial class RequestTelemetryMiddleware(RequestDelegate next, G
             if (Interlocked.Exchange(ref recorded, 1) == 0)
             {
                 var status = context.RequestAborted.IsCancellationRequested ? ClientClosedRequest : context.Response.StatusCode;
-                Record(context, telemetry, status, Stopwatch.GetElapsedTime(started));
+                Record(context, endpoint, telemetry, status, Stopwatch.GetElapsedTime(started));
             }
         }
     }
 
-    private void Record(HttpContext context, RequestTelemetry telemetry, int status, TimeSpan elapsed)
+    private void Record(HttpContext context, string endpoint, RequestTelemetry telemetry, int status, TimeSpan elapsed)
     {
-        var endpoint = EndpointLabel(context);
         var tenant = context.Features.Get<TenantCaller>()?.Id;
         metrics.RequestCompleted(endpoint, status, tenant, elapsed);
         if (status == StatusCodes.Status429TooManyRequests)
@@ -72,7 +74,7 @@ internal sealed partial class RequestTelemetryMiddleware(RequestDelegate next, G
     /// <summary>Method and route pattern (<c>POST /v1/conversations/{id}/messages</c>): bounded, and free of ids.</summary>
     internal static string EndpointLabel(HttpContext context) =>
         context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern }
-            ? $"{context.Request.Method} {(pattern.StartsWith('/') ? pattern : "/" + pattern)}"
+            ? $"{context.Request.Method} /{pattern.Trim('/')}"
             : "unmatched";
 
     [LoggerMessage(Level = LogLevel.Information, EventId = 900, EventName = "GuardRequest",

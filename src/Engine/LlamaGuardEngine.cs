@@ -125,6 +125,10 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
             throw new EngineUnavailableException($"The inference engine is {_health.Status}; retry shortly.");
         }
 
+        // The check's span covers rendering, tokenizing, the queue and the scheduler's work (its phases are child spans).
+        using var activity = GuardTracing.Source.StartActivity("guard.engine.check");
+        activity?.SetTag("guard.tenant", request.TenantId);
+        activity?.SetTag("guard.conversation", request.SessionKey is not null);
         var policy = request.Policy;
         var session = _options.SessionCache ? request.SessionKey : null;
         var fast = _options.FastVerdict && _verdictTokens.DoubleNewline is not null;
@@ -147,9 +151,6 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
             BranchKey = session is null ? null : BranchKey(session, prompt.CheckedRole),
             SiblingBranchKey = session is null ? null : BranchKey(session, prompt.CheckedRole == ChatRole.User ? ChatRole.Assistant : ChatRole.User),
         };
-        using var activity = GuardTracing.Source.StartActivity("guard.engine.check");
-        activity?.SetTag("guard.tenant", tenant);
-        activity?.SetTag("guard.conversation", session is not null);
         try
         {
             await runtime.Scheduler.SubmitAsync(job).WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -192,7 +192,7 @@ internal sealed partial class InferenceScheduler
         if (accepted < draft.Length)
         {
             job.NextPosition = firstPosition + accepted;
-            _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, job.NextPosition, -1);
+            _cache.Truncate(job.SequenceId, job.NextPosition);
         }
 
         return finished;
@@ -323,7 +323,7 @@ internal sealed partial class InferenceScheduler
         job.ReservedCells = 0;
         job.State = JobState.Finished;
         var keep = job.PrefillCursor;
-        _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)job.SequenceId, keep, -1);
+        _cache.Truncate(job.SequenceId, keep);
         _cache.ReturnBranch(job.Branch!, job.PromptTokens[..keep]);
         _cache.Statistics.PreExtendedTokens += keep - job.CachedTokens;
         job.Branch = null;

@@ -158,6 +158,17 @@ internal sealed class KvCache : IDisposable
     public CachedSequence? PeekIdleBranch(string key) =>
         _entries.TryGetValue(key, out var entry) && !entry.IsPrefix && !entry.InUse && entry.IsResident && !entry.ForgetOnReturn ? entry : null;
 
+    /// <summary>Seeds a job's own sequence with a cached prefix's KV (shared cells, no data copied).</summary>
+    public void CopyPrefix(CachedSequence prefix, int sequenceId) =>
+        Native.MemorySequenceCopy((LLamaSeqId)prefix.SequenceId, (LLamaSeqId)sequenceId, 0, prefix.Tokens.Length);
+
+    /// <summary>
+    /// Removes positions <paramref name="from"/>.. of a sequence a job holds (its own, or a branch it borrowed and then
+    /// reports with <see cref="Trim"/> or <see cref="ReturnBranch"/>); 0 empties it. The scheduler touches sequences
+    /// only through these methods.
+    /// </summary>
+    public void Truncate(int sequenceId, int from) => Native.MemorySequenceRemove((LLamaSeqId)sequenceId, from, -1);
+
     /// <summary>Replaces a borrowed branch's content with a cached prefix (shared cells, no data copied).</summary>
     public void ResetBranchTo(CachedSequence branch, CachedSequence prefix)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using GuardCluster.Contracts.Telemetry;
 using GuardCluster.Core.Telemetry;
 using GuardCluster.Gateway.Auth;
@@ -59,11 +60,13 @@ public static class GuardTelemetryExtensions
             });
         services.ConfigureOpenTelemetryMeterProvider((sp, metrics) =>
         {
-            // Meters are process-wide: another host in this process (tests, several silos) has its own GuardCluster meter.
-            // Export only this host's, so each /metrics shows its own host.
-            var own = sp.GetRequiredService<GuardMetrics>().Meter;
+            // Meters are process-wide, so a listener sees every host's in this process (tests, several silos in one
+            // process): GuardCluster's, Orleans' and ASP.NET Core's meters come from each host's IMeterFactory. Export only
+            // this host's (and the process-wide ones, such as the runtime's); otherwise same-named instruments of two hosts
+            // would share one stream, which dies with the first host to stop.
+            var own = sp.GetService<IMeterFactory>();
             metrics.AddView(instrument =>
-                instrument.Meter.Name == GuardMetrics.MeterName && !ReferenceEquals(instrument.Meter, own) ? MetricStreamConfiguration.Drop : null);
+                instrument.Meter.Scope is { } scope && !ReferenceEquals(scope, own) ? MetricStreamConfiguration.Drop : null);
         });
 
         if (otlp is not null)

@@ -127,7 +127,7 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
 
         // The check's span covers rendering, tokenizing, the queue and the scheduler's work (its phases are child spans).
         using var activity = GuardTracing.Source.StartActivity("guard.engine.check");
-        activity?.SetTag("guard.tenant", request.TenantId);
+        activity?.SetTag("guard.tenant", request.TenantId?.Split('~')[0]); // a conversation's scope is "tenant~incarnation"
         activity?.SetTag("guard.conversation", request.SessionKey is not null);
         var policy = request.Policy;
         var session = _options.SessionCache ? request.SessionKey : null;

@@ -3,6 +3,7 @@ using GuardCluster.Core;
 using GuardCluster.Core.Conversations;
 using GuardCluster.Core.Policies;
 using GuardCluster.Core.Prompting;
+using GuardCluster.Core.Telemetry;
 using GuardCluster.Core.Verdicts;
 using GuardCluster.Engine.Native;
 using GuardCluster.Engine.Scheduling;
@@ -31,14 +32,17 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
     private readonly GuardTokenizer _tokenizer;
     private readonly VerdictTokens _verdictTokens;
     private readonly int _maxPieceBytes;
+    private readonly GuardMetrics? _metrics;
+    private readonly IDisposable? _observation;
     private readonly Lock _restartGate = new();
     private volatile Runtime _runtime;
     private volatile EngineHealth _health = EngineHealth.Ready;
     private int _disposed;
 
-    private LlamaGuardEngine(EngineOptions options, SharedWeights weights, ILogger logger)
+    private LlamaGuardEngine(EngineOptions options, SharedWeights weights, ILogger logger, GuardMetrics? metrics)
     {
         _options = options;
+        _metrics = metrics;
         _weights = weights;
         _logger = logger;
         _tokenizer = new GuardTokenizer(weights.Weights);
@@ -47,6 +51,7 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
         _verdictTokens = new VerdictTokens(_tokenizer, (int)endOfTurn);
         _maxPieceBytes = _tokenizer.MaxPieceBytes();
         _runtime = CreateRuntime();
+        _observation = metrics?.ObserveEngine(ReadGauges);
     }
 
     public string ModelName => _options.EffectiveModelName;
@@ -74,9 +79,17 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
         EngineOptions options,
         ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default) =>
-        Task.Run(() => Load(options, loggerFactory), cancellationToken);
+        LoadAsync(options, loggerFactory, metrics: null, cancellationToken);
 
-    public static LlamaGuardEngine Load(EngineOptions options, ILoggerFactory? loggerFactory = null)
+    /// <summary>Loads the engine and reports its checks, decode calls and live state to <paramref name="metrics"/>.</summary>
+    public static Task<LlamaGuardEngine> LoadAsync(
+        EngineOptions options,
+        ILoggerFactory? loggerFactory,
+        GuardMetrics? metrics,
+        CancellationToken cancellationToken = default) =>
+        Task.Run(() => Load(options, loggerFactory, metrics), cancellationToken);
+
+    public static LlamaGuardEngine Load(EngineOptions options, ILoggerFactory? loggerFactory = null, GuardMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ValidateOptions(options);
@@ -90,7 +103,7 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
         var weights = SharedWeights.Acquire(options);
         try
         {
-            return new LlamaGuardEngine(options, weights, loggerFactory.CreateLogger<LlamaGuardEngine>());
+            return new LlamaGuardEngine(options, weights, loggerFactory.CreateLogger<LlamaGuardEngine>(), metrics);
         }
         catch
         {
@@ -112,6 +125,10 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
             throw new EngineUnavailableException($"The inference engine is {_health.Status}; retry shortly.");
         }
 
+        // The check's span covers rendering, tokenizing, the queue and the scheduler's work (its phases are child spans).
+        using var activity = GuardTracing.Source.StartActivity("guard.engine.check");
+        activity?.SetTag("guard.tenant", request.TenantId?.Split('~')[0]); // a conversation's scope is "tenant~incarnation"
+        activity?.SetTag("guard.conversation", request.SessionKey is not null);
         var policy = request.Policy;
         var session = _options.SessionCache ? request.SessionKey : null;
         var fast = _options.FastVerdict && _verdictTokens.DoubleNewline is not null;
@@ -134,8 +151,70 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
             BranchKey = session is null ? null : BranchKey(session, prompt.CheckedRole),
             SiblingBranchKey = session is null ? null : BranchKey(session, prompt.CheckedRole == ChatRole.User ? ChatRole.Assistant : ChatRole.User),
         };
-        await runtime.Scheduler.SubmitAsync(job).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return BuildVerdict(policy, prompt, job, dropped);
+        try
+        {
+            await runtime.Scheduler.SubmitAsync(job).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, error.GetType().Name);
+            throw;
+        }
+
+        var verdict = BuildVerdict(policy, prompt, job, dropped);
+        _metrics?.CheckCompleted(tenant, verdict);
+        if (activity is not null)
+        {
+            Trace(activity, job, verdict);
+        }
+
+        return verdict;
+    }
+
+    /// <summary>Token counts on the check's span, and its queue wait, prefill and decode as child spans with their real times.</summary>
+    private static void Trace(Activity activity, SequenceJob job, GuardVerdict verdict)
+    {
+        activity.SetTag("guard.verdict", verdict.Outcome.ToString().ToLowerInvariant());
+        activity.SetTag("guard.prompt_tokens", verdict.Usage.PromptTokens);
+        activity.SetTag("guard.cached_tokens", verdict.Usage.CachedTokens);
+        activity.SetTag("guard.completion_tokens", verdict.Usage.CompletionTokens);
+        Phase("guard.engine.queue", job.EnqueuedAt, job.AdmittedAt, null, 0);
+        Phase("guard.engine.prefill", job.AdmittedAt, job.PrefillDoneAt, "guard.prefilled_tokens", verdict.Usage.PromptTokens - verdict.Usage.CachedTokens);
+        Phase("guard.engine.decode", job.PrefillDoneAt, job.CompletedAt, "guard.completion_tokens", verdict.Usage.CompletionTokens);
+
+        void Phase(string name, long from, long to, string? tag, int tokens)
+        {
+            if (from == 0 || to < from)
+            {
+                return;
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            using var phase = GuardTracing.Source.StartActivity(name, ActivityKind.Internal, activity.Context, startTime: now - Stopwatch.GetElapsedTime(from));
+            if (phase is not null)
+            {
+                if (tag is not null)
+                {
+                    phase.SetTag(tag, tokens);
+                }
+
+                phase.SetEndTime((now - Stopwatch.GetElapsedTime(to)).UtcDateTime);
+            }
+        }
+    }
+
+    private EngineGauges ReadGauges()
+    {
+        var scheduler = _runtime.Scheduler;
+        var cache = scheduler.CacheStatistics;
+        return new EngineGauges(
+            scheduler.QueueDepth,
+            cache.PrefixHits,
+            cache.PrefixMisses,
+            cache.BranchHits,
+            cache.BranchMisses,
+            cache.MemorySpilledBytes,
+            cache.DiskSpilledBytes);
     }
 
     /// <summary>
@@ -154,6 +233,7 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            _observation?.Dispose();
             lock (_restartGate)
             {
                 _runtime.Dispose();
@@ -249,7 +329,7 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
         try
         {
             spill = _options.SpillPath is { } path && _options.SpillToHost ? KvSpillFolder.Open(path, Fingerprint()) : null;
-            var scheduler = new InferenceScheduler(context, _options, _logger, spill, OnSchedulerCrashed);
+            var scheduler = new InferenceScheduler(context, _options, _logger, spill, OnSchedulerCrashed, _metrics);
             return new Runtime(context, scheduler, spill);
         }
         catch

@@ -148,6 +148,10 @@ internal sealed partial class InferenceScheduler
                 _cache.CopyPrefix(prefix, job.SequenceId);
                 cursor = prefix.Tokens.Length;
             }
+            else if (header.Length > 0)
+            {
+                _cache.Statistics.PrefixMisses++;
+            }
         }
 
         // At least the last prompt token is always decoded: its logits start the answer.

@@ -64,6 +64,7 @@ internal sealed partial class InferenceScheduler
         Interlocked.Increment(ref _decodeCalls);
         Interlocked.Add(ref _decodedTokens, batch.TokenCount);
         Interlocked.Add(ref _decodedSequences, inBatch.Count);
+        _metrics?.DecodeCompleted(inBatch.Count);
         _usage.Record(tenantTokens);
         if (result != DecodeResult.Ok)
         {

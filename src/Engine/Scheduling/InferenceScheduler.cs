@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using GuardCluster.Core.Telemetry;
 using LLama;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,7 @@ internal sealed partial class InferenceScheduler : IDisposable
     private readonly EngineOptions _options;
     private readonly ILogger _logger;
     private readonly Action<Exception>? _crashed;
+    private readonly GuardMetrics? _metrics;
     private readonly JobQueue _queue;
     private readonly ConcurrentQueue<Action> _commands = new();
     private readonly SemaphoreSlim _wake = new(0);
@@ -46,8 +48,9 @@ internal sealed partial class InferenceScheduler : IDisposable
     private long _decodedTokens;
     private long _decodedSequences;
 
-    public InferenceScheduler(LLamaContext context, EngineOptions options, ILogger logger, KvSpillFolder? spillFolder = null, Action<Exception>? crashed = null)
+    public InferenceScheduler(LLamaContext context, EngineOptions options, ILogger logger, KvSpillFolder? spillFolder = null, Action<Exception>? crashed = null, GuardMetrics? metrics = null)
     {
+        _metrics = metrics;
         _context = context;
         _options = options;
         _logger = logger;

@@ -6,6 +6,9 @@ public sealed class KvCacheStatistics
     /// <summary>One-off checks that started from a cached policy header.</summary>
     public long PrefixHits { get; set; }
 
+    /// <summary>One-off checks with a policy header that found no cached copy of it.</summary>
+    public long PrefixMisses { get; set; }
+
     /// <summary>Policy headers stored after being prefilled for the first time.</summary>
     public long PrefixesStored { get; set; }
 

@@ -5,6 +5,7 @@ using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Routing;
+using GuardCluster.Gateway.Telemetry;
 using GuardCluster.Gateway.Tenants;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -54,6 +55,7 @@ public static class GatewayServiceExtensions
             // Framework-made answers (unknown route, wrong method, non-JSON Content-Type) get a code too,
             // so clients can always switch on "code".
             context.ProblemDetails.Extensions.TryAdd("code", FrameworkCode(context.ProblemDetails.Status));
+            context.HttpContext.Features.Get<RequestTelemetry>()?.ProblemCode = context.ProblemDetails.Extensions["code"] as string;
         });
         services.AddExceptionHandler<GuardExceptionHandler>();
         services.AddOpenApi();
@@ -66,6 +68,7 @@ public static class GatewayServiceExtensions
         services.AddSingleton<AdminKey>();
         services.AddSingleton<TenantDirectory>();
         services.AddSingleton<WorkerKeys>();
+        services.AddGuardTelemetry(configuration);
         return services;
     }
 
@@ -81,16 +84,20 @@ public static class GatewayServiceExtensions
     public static WebApplication MapGuardGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseGuardRequestTelemetry();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<GuardAuthMiddleware>();
 
-        app.MapHealthApi();
-        app.MapTenantsApi();
-        app.MapPolicyApi();
-        app.MapClassifyApi();
-        app.MapConversationsApi();
-        app.MapModerationsApi();
+        // One root group so every API endpoint hands its answer (verdicts, timings) to the request's log line.
+        var api = app.MapGroup("").AddEndpointFilter<VerdictCaptureFilter>();
+        api.MapHealthApi();
+        api.MapTenantsApi();
+        api.MapPolicyApi();
+        api.MapClassifyApi();
+        api.MapConversationsApi();
+        api.MapModerationsApi();
+        app.MapGuardMetrics();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("GuardCluster API"));

@@ -20,6 +20,7 @@ public static class OrleansClientSetup
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(configuration);
+        client.AddActivityPropagation();
         var cluster = configuration.GetSection(Section);
         var clusterId = cluster["ClusterId"] ?? DefaultId;
         var serviceId = cluster["ServiceId"] ?? DefaultId;

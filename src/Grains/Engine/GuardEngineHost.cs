@@ -1,3 +1,4 @@
+using GuardCluster.Core.Telemetry;
 using GuardCluster.Engine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,8 @@ namespace GuardCluster.Grains.Engine;
 public sealed partial class GuardEngineHost(
     IOptions<GuardEngineHostOptions> options,
     ILoggerFactory loggerFactory,
-    ILogger<GuardEngineHost> logger) : IHostedService, IAsyncDisposable
+    ILogger<GuardEngineHost> logger,
+    GuardMetrics? metrics = null) : IHostedService, IAsyncDisposable
 {
     private readonly TaskCompletionSource<IGuardEngine> _engine = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -32,7 +34,7 @@ public sealed partial class GuardEngineHost(
         try
         {
             LogLoading(engineOptions.ModelPath);
-            var engine = await LlamaGuardEngine.LoadAsync(engineOptions, loggerFactory, cancellationToken).ConfigureAwait(false);
+            var engine = await LlamaGuardEngine.LoadAsync(engineOptions, loggerFactory, metrics, cancellationToken).ConfigureAwait(false);
             LogLoaded(engine.ModelName, engineOptions.ContextSize, engineOptions.EffectiveThreadsForLog());
             _engine.TrySetResult(engine);
         }

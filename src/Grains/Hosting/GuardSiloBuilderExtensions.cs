@@ -1,3 +1,4 @@
+using GuardCluster.Contracts.Telemetry;
 using GuardCluster.Engine;
 using GuardCluster.Grains.Engine;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,7 @@ public static class GuardSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddIncomingGrainCallFilter<GuardRejectionFilter>();
         builder.Services.Configure<GuardEngineHostOptions>(o => o.Engine = engine);
+        builder.Services.AddGuardMetrics();
         builder.Services.AddSingleton<GuardEngineHost>();
         if (engine is not null)
         {

@@ -58,6 +58,7 @@ public static class GuardSilo
             silo.AddGuardStorage(guard.Storage);
             silo.AddGuardGrains(engine);
             silo.AddDashboard();
+            silo.AddActivityPropagation();
         });
 
         builder.Services.AddGuardGateway(builder.Configuration);

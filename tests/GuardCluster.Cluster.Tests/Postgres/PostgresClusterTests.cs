@@ -4,10 +4,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using GuardCluster.Gateway.Extensions;
+using GuardCluster.Gateway.Health;
 using GuardCluster.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace GuardCluster.Cluster.Tests.Postgres;
@@ -51,6 +55,21 @@ public sealed class PostgresClusterTests
 
             var live = await MembershipAsync(postgres, clusterId);
             Assert.Equal(2, live.Count(r => r.Status == 3)); // SiloStatus.Active
+
+            // A standalone gateway finds the silos through the same PostgreSQL membership (GatewaysQueryKey).
+            var gateway = await StartGatewayAsync(postgres, clusterId);
+            try
+            {
+                using var viaGateway = Client(gateway, tenantKey);
+                using var ready = await WaitReadyAsync(gateway);
+                using var fromGateway = await viaGateway.GetAsync("/v1/conversations/pg-1");
+                Assert.Equal("hello from silo A", (await Json(fromGateway)).GetProperty("messages")[0].GetProperty("content").GetString());
+            }
+            finally
+            {
+                await gateway.StopAsync();
+                await gateway.DisposeAsync();
+            }
         }
         finally
         {
@@ -150,6 +169,48 @@ public sealed class PostgresClusterTests
         var app = GuardSilo.Build(builder);
         await app.StartAsync();
         return app;
+    }
+
+    /// <summary>The standalone gateway as <c>GatewayProgram</c> builds it: an Orleans client serving the HTTP API.</summary>
+    private static async Task<WebApplication> StartGatewayAsync(PostgresServer postgres, string clusterId)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Guard:AdminKey"] = AdminKey,
+            ["Cluster:Clustering"] = "Postgres",
+            ["Cluster:PostgresConnectionString"] = postgres.ConnectionString,
+            ["Cluster:ClusterId"] = clusterId,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.UseOrleansClient(client => OrleansClientSetup.Configure(client, builder.Configuration));
+        builder.Services.AddGuardGateway(builder.Configuration);
+        builder.Services.AddSingleton<ClusterClientReadiness>();
+        builder.Services.AddSingleton<IGuardReadiness>(sp => sp.GetRequiredService<ClusterClientReadiness>());
+        builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterClientReadiness>());
+        var app = builder.Build();
+        app.MapGuardGateway();
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>Polls <c>/readyz</c> (bounded: 30 s) until the gateway holds a silo connection.</summary>
+    private static async Task<HttpResponseMessage> WaitReadyAsync(WebApplication app)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await client.GetAsync("/readyz");
+            if (response.IsSuccessStatusCode || attempt == 150)
+            {
+                Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(200);
+        }
     }
 
     private static HttpClient Client(WebApplication app, string key)

@@ -21,7 +21,7 @@ public sealed class ClusterSettings
 
     /// <summary>
     /// Apply the PostgreSQL schema (idempotent) at start to the clustering and/or storage database, whichever
-    /// is PostgreSQL. Off by default: production usually applies it once with <c>--db-init</c>.
+    /// is PostgreSQL. Off by default: production usually applies it once with <c>guardctl db init</c>.
     /// </summary>
     public bool PostgresInitSchema { get; set; }
 

@@ -1,7 +1,7 @@
 -- GuardCluster: PostgreSQL schema for Orleans' ADO.NET clustering (Microsoft.Orleans.Clustering.AdoNet 10.4.2).
 -- Written for this project against the provider's query contract (the OrleansQuery keys, the @parameters it
 -- binds and the columns it reads); the NuGet package ships no SQL. Idempotent: safe to run on every start.
--- Applied by PostgresSchema (Cluster:PostgresInitSchema=true or `GuardCluster.Silo --db-init`).
+-- Applied by PostgresSchema: silos with Cluster:PostgresInitSchema=true, or `guardctl db init`.
 
 CREATE TABLE IF NOT EXISTS OrleansQuery
 (

@@ -1,6 +1,7 @@
 -- GuardCluster: PostgreSQL schema for Orleans' ADO.NET grain storage (Microsoft.Orleans.Persistence.AdoNet 10.4.2).
 -- Written for this project against the provider's query contract (the OrleansQuery keys, the @parameters it
 -- binds and the columns it reads); the NuGet package ships no SQL. Idempotent: safe to run on every start.
+-- Applied by PostgresSchema: silos with Cluster:PostgresInitSchema=true, or `guardctl db init`.
 -- State is Orleans' binary serializer output (PayloadBinary); Version is the etag.
 
 CREATE TABLE IF NOT EXISTS OrleansQuery

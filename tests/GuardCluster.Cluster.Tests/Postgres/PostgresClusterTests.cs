@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using GuardCluster.Gateway.Extensions;
+using GuardCluster.Grains;
 using GuardCluster.Gateway.Health;
 using GuardCluster.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -13,6 +14,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Orleans.Storage;
 
 namespace GuardCluster.Cluster.Tests.Postgres;
 
@@ -70,6 +72,8 @@ public sealed class PostgresClusterTests
                 await gateway.StopAsync();
                 await gateway.DisposeAsync();
             }
+
+            await EtagsAreEnforcedAsync(b.Services.GetRequiredKeyedService<IGrainStorage>(GuardStorage.Name));
         }
         finally
         {
@@ -169,6 +173,36 @@ public sealed class PostgresClusterTests
         var app = GuardSilo.Build(builder);
         await app.StartAsync();
         return app;
+    }
+
+    /// <summary>The storage queries' optimistic concurrency: a write or clear with a stale etag (or none) is refused.</summary>
+    private static async Task EtagsAreEnforcedAsync(IGrainStorage storage)
+    {
+        const string type = "EtagTest";
+        var id = GrainId.Create("etag-test", Guid.NewGuid().ToString("N"));
+        var owner = new GrainState<List<int>>([1]);
+        await storage.WriteStateAsync(type, id, owner);
+        Assert.Equal("1", owner.ETag);
+
+        var second = new GrainState<List<int>>([2]); // never read: no etag, as a double activation would be
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(type, id, second));
+        var stale = new GrainState<List<int>>();
+        await storage.ReadStateAsync(type, id, stale);
+        Assert.Equal([1], stale.State);
+        Assert.Equal("1", stale.ETag);
+
+        owner.State = [3];
+        await storage.WriteStateAsync(type, id, owner);
+        Assert.Equal("2", owner.ETag);
+        stale.State = [4];
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(type, id, stale));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync(type, id, stale));
+
+        await storage.ClearStateAsync(type, id, owner);
+        var cleared = new GrainState<List<int>>();
+        await storage.ReadStateAsync(type, id, cleared);
+        Assert.Empty(cleared.State!);
+        Assert.Equal("3", cleared.ETag);
     }
 
     /// <summary>The standalone gateway as <c>GatewayProgram</c> builds it: an Orleans client serving the HTTP API.</summary>

@@ -9,17 +9,22 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using GuardCluster.Cluster.Tests.Postgres;
+using GuardCluster.Gateway.Extensions;
+using GuardCluster.Gateway.Health;
 using GuardCluster.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace GuardCluster.Cluster.Tests.Tls;
 
 /// <summary>
 /// <c>Cluster:Tls</c>: two silos whose silo-to-silo link is mutual TLS with a self-signed cluster certificate
 /// made here. Memory storage and no model, so the tenant lives only in the activation on one silo and the other silo's HTTP
-/// call must cross the TLS link to reach it.
+/// call must cross the TLS link to reach it. A standalone gateway (Orleans client) connects over TLS too, and
+/// both Orleans ports refuse a TLS peer without the cluster key.
 /// </summary>
 public sealed class ClusterTlsTests : IDisposable
 {
@@ -40,10 +45,11 @@ public sealed class ClusterTlsTests : IDisposable
     public void Dispose() => File.Delete(_certificate);
 
     [Fact]
-    public async Task Two_silos_talk_over_mutual_tls()
+    public async Task Two_silos_and_a_gateway_talk_over_mutual_tls()
     {
         var primaryPort = PostgresServer.FreePort();
-        var a = await StartSiloAsync(primaryPort, primary: null);
+        var primaryGatewayPort = PostgresServer.FreePort();
+        var a = await StartSiloAsync(primaryPort, primary: null, primaryGatewayPort);
         try
         {
             var b = await StartSiloAsync(PostgresServer.FreePort(), primary: primaryPort);
@@ -64,6 +70,21 @@ public sealed class ClusterTlsTests : IDisposable
                 using var stranger = SelfSigned("CN=stranger");
                 Assert.True(await HandshakeAsync(primaryPort, cluster));
                 Assert.False(await HandshakeAsync(primaryPort, stranger));
+                Assert.False(await HandshakeAsync(primaryGatewayPort, stranger));
+
+                // A standalone gateway (Orleans client) with the cluster certificate reaches the silos.
+                var gateway = await StartGatewayAsync(primaryPort, primaryGatewayPort);
+                try
+                {
+                    using var viaGateway = Client(gateway, AdminKey);
+                    using var tenant = await viaGateway.GetAsync("/v1/tenants/tls-tenant");
+                    Assert.True(tenant.IsSuccessStatusCode, await tenant.Content.ReadAsStringAsync());
+                }
+                finally
+                {
+                    await gateway.StopAsync();
+                    await gateway.DisposeAsync();
+                }
             }
             finally
             {
@@ -92,7 +113,45 @@ public sealed class ClusterTlsTests : IDisposable
         Assert.Contains("Cluster:Tls", error.Message, StringComparison.Ordinal);
     }
 
-    private async Task<WebApplication> StartSiloAsync(int siloPort, int? primary)
+    private async Task<WebApplication> StartGatewayAsync(int primaryPort, int gatewayPort)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Guard:AdminKey"] = AdminKey,
+            ["Cluster:ClusterId"] = "tls-" + primaryPort.ToString(CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+            ["Cluster:Tls:CertificatePath"] = _certificate,
+            ["Cluster:Tls:CertificatePassword"] = Password,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.UseOrleansClient(client => OrleansClientSetup.Configure(client, builder.Configuration));
+        builder.Services.AddGuardGateway(builder.Configuration);
+        builder.Services.AddSingleton<ClusterClientReadiness>();
+        builder.Services.AddSingleton<IGuardReadiness>(sp => sp.GetRequiredService<ClusterClientReadiness>());
+        builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterClientReadiness>());
+        var app = builder.Build();
+        app.MapGuardGateway();
+        await app.StartAsync();
+        using var probe = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        for (var attempt = 0; attempt < 150; attempt++) // bounded: 30 s
+        {
+            using var ready = await probe.GetAsync("/readyz");
+            if (ready.IsSuccessStatusCode)
+            {
+                return app;
+            }
+
+            await Task.Delay(200);
+        }
+
+        await app.StopAsync();
+        await app.DisposeAsync();
+        throw new InvalidOperationException("The TLS gateway never became ready.");
+    }
+
+    private async Task<WebApplication> StartSiloAsync(int siloPort, int? primary, int? gatewayPort = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -100,7 +159,7 @@ public sealed class ClusterTlsTests : IDisposable
             ["Guard:Storage:Provider"] = "Memory",
             ["Cluster:ClusterId"] = "tls-" + siloPort.ToString(CultureInfo.InvariantCulture),
             ["Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-            ["Cluster:GatewayPort"] = PostgresServer.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = (gatewayPort ?? PostgresServer.FreePort()).ToString(CultureInfo.InvariantCulture),
             ["Cluster:Tls:CertificatePath"] = _certificate,
             ["Cluster:Tls:CertificatePassword"] = Password,
             ["Logging:LogLevel:Default"] = "Warning",

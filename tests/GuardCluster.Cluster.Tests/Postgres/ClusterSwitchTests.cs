@@ -1,4 +1,5 @@
 using GuardCluster.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,26 @@ public sealed class ClusterSwitchTests
 
         var error = Assert.Throws<InvalidOperationException>(() => Build(settings).Dispose());
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_stops_schema_init_with_one_line_and_no_password()
+    {
+        var port = PostgresServer.FreePort(); // nothing listens there
+        var connection = $"Host=127.0.0.1;Port={port};Database=guard;Username=guard;Password=secret-pw;Timeout=3";
+        var builder = GuardSilo.CreateBuilder([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Guard:AdminKey"] = AdminKey,
+            ["Guard:Storage:Provider"] = "Postgres",
+            ["Guard:Storage:PostgresConnectionString"] = connection,
+            ["Cluster:PostgresInitSchema"] = "true",
+            ["Logging:LogLevel:Default"] = "None",
+        }));
+        await using var app = GuardSilo.Build(builder);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        Assert.Contains($"127.0.0.1:{port}/guard", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-pw", error.Message, StringComparison.Ordinal);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)

@@ -86,6 +86,9 @@ public sealed record BenchOptions
 
     public bool SessionCache { get; init; } = true;
 
+    /// <summary>Run the peer system (node-llama-cpp in a child process) in w1–w3; <c>--no-peer</c> skips it.</summary>
+    public bool Peer { get; init; } = true;
+
     public bool Help { get; init; }
 
     /// <summary>Only find or build the model (tokenizer download, synthetic model), then exit.</summary>
@@ -132,6 +135,7 @@ public sealed record BenchOptions
           --no-fast-verdict       engine: decode the leading "\n\n" and the final <|eot_id|> (plain greedy)
           --no-prefix-cache       engine: no shared policy-header KV
           --no-session-cache      engine: no per-conversation KV branches
+          --no-peer               skip the node-llama-cpp peer rows (w1–w3; needs node and npm ci --prefix bench/peers)
           --single N              workload 1: single checks (default 50)
           --max-new-tokens N      answer cap, engine and baselines alike (default 20, as the model card)
           --conversations N       workload 2: conversations for GuardCluster (default 1)
@@ -179,6 +183,7 @@ public sealed record BenchOptions
                 "--max-new-tokens" => o with { MaxNewTokens = Int() },
                 "--no-prefix-cache" => o with { PrefixCache = false },
                 "--no-session-cache" => o with { SessionCache = false },
+                "--no-peer" => o with { Peer = false },
                 "--single" => o with { Single = Int() },
                 "--conversations" => o with { Conversations = Int() },
                 "--baseline-conversations" => o with { BaselineConversations = Int() },

@@ -45,12 +45,26 @@ try
     output.WriteLine("GuardCluster benchmark" + (options.Quick ? " (--quick: demo model, small counts)" : string.Empty));
     machine.Write(output);
 
+    // The peer (node-llama-cpp) runs in w1–w3 next to the baselines; without node/npm its rows are skipped.
+    PeerSetup? peer = null;
+    if (options.Peer && (options.Runs("w1") || options.Runs("w2") || options.Runs("w3")))
+    {
+        (peer, var skipped) = PeerSetup.Resolve(output);
+        output.WriteLine(peer is not null
+            ? $"peer    : {PeerSetup.Package} {peer.Version} in a child process (bench/peers/peer.mjs): same GGUF and llama.cpp settings, one sequence per caller, automatic prefix reuse, greedy"
+            : $"peer    : skipped: {skipped}");
+    }
+    else if (!options.Peer)
+    {
+        output.WriteLine("peer    : skipped (--no-peer)");
+    }
+
     await using var engine = await LlamaGuardEngine.LoadAsync(BenchContext.EngineOptionsFor(options, model.Path));
     var needsBaselines = options.Runs("w1") || options.Runs("w2") || options.Runs("w3") || options.Runs("w6");
     using var baselineWeights = needsBaselines
         ? LLamaWeights.LoadFromFile(new ModelParams(model.Path) { LoadMode = LLamaLoadMode.MemoryMap, GpuLayerCount = 0 })
         : null;
-    var context = new BenchContext(options, model, engine, baselineWeights, output);
+    var context = new BenchContext(options, model, engine, baselineWeights, output, peer);
 
     IWorkload[] workloads = [new SingleChecksWorkload(), new ConversationsWorkload(), new MixedTenantsWorkload(), new ConcurrencyWorkload(), new HttpOverheadWorkload(), new ManyConversationsWorkload(), new NoisyNeighbourWorkload()];
     var reports = new List<WorkloadReport>();

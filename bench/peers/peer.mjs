@@ -4,6 +4,10 @@
 // (keep the sequence's tokens, erase from the first differing token, evaluate the rest; the last prompt token is
 // always evaluated again for its logits), greedy decoding until an end-of-generation token or the answer cap.
 //
+// Usage (the bench starts it once per workload):
+//   node peer.mjs --model PATH --threads N --ctx-per-sequence N --sequences N --batch N --flash-attention on|off
+//                 --max-new-tokens N
+//
 // Protocol: JSON lines. After loading, one line {"ready":true,...} on stdout. Then one request per stdin line:
 //   {"id":1,"session":"default","pieces":[[1,"<|begin_of_text|>"],[0,"text"],...],"tokens":[...],"fresh":false}
 // pieces are the prompt the bench rendered (1 = special token text, 0 = plain text, tokenized without parsing
@@ -15,7 +19,7 @@ import { createInterface } from "node:readline";
 import { getLlama, LlamaLogLevel, LlamaText, SpecialTokensText } from "node-llama-cpp";
 
 function parseArgs(argv) {
-    const o = { threads: 0, ctx: 8192, batch: 512, flashAttention: true, maxNewTokens: 20, sequences: 1 };
+    const o = { threads: 0, ctxPerSequence: 8192, batch: 512, flashAttention: true, maxNewTokens: 20, sequences: 1 };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const next = () => {
@@ -30,7 +34,7 @@ function parseArgs(argv) {
         switch (a) {
             case "--model": o.model = next(); break;
             case "--threads": o.threads = int(); break;
-            case "--ctx": o.ctx = int(); break;
+            case "--ctx-per-sequence": o.ctxPerSequence = int(); break;
             case "--batch": o.batch = int(); break;
             case "--flash-attention": o.flashAttention = next() === "on"; break;
             case "--max-new-tokens": o.maxNewTokens = int(); break;
@@ -56,10 +60,10 @@ const llama = await getLlama({
     logger: (level, message) => process.stderr.write(`[llama ${level}] ${message}\n`),
 });
 const model = await llama.loadModel({ modelPath: options.model, gpuLayers: 0, useMmap: true });
-// contextSize is per sequence in node-llama-cpp; split the bench's KV cells so the total matches the engine's.
+// contextSize is per sequence in node-llama-cpp (the bench splits its KV cells between the callers).
 const context = await model.createContext({
     sequences: options.sequences,
-    contextSize: Math.floor(options.ctx / options.sequences),
+    contextSize: options.ctxPerSequence,
     batchSize: options.batch,
     flashAttention: options.flashAttention,
     threads: options.threads > 0 ? { ideal: options.threads, min: options.threads } : undefined,
@@ -94,6 +98,10 @@ async function check(request) {
     }
 
     const sequence = sequenceFor(request.session);
+    if (tokens.length + options.maxNewTokens > sequence.contextSize) {
+        // node-llama-cpp would shift the context (drop tokens) and evaluate a different prompt.
+        throw new Error(`a prompt of ${tokens.length} tokens plus ${options.maxNewTokens} answer tokens does not fit a sequence of ${sequence.contextSize} cells`);
+    }
     if (request.fresh) await sequence.clearHistory();
 
     // LlamaCompletion's prefix reuse: align the sequence with all but the last token, evaluate the rest.

@@ -20,8 +20,8 @@ public sealed class NaiveClassifier(LLamaWeights weights, BaselineSettings setti
         var watch = Stopwatch.StartNew();
         var tokens = _runner.Tokenizer.Tokenize(LlamaGuardPrompt.Render(check.Conversation, check.Policy));
         _runner.Context.NativeHandle.MemoryClear(true);
-        var (raw, generated) = _runner.Run(tokens, 0);
-        return Task.FromResult(new CheckResult(watch.Elapsed.TotalMilliseconds, tokens.Length, tokens.Length, raw, CompletionTokens: generated));
+        var (raw, generated, prefillMs) = _runner.Run(tokens, 0);
+        return Task.FromResult(new CheckResult(watch.Elapsed.TotalMilliseconds, tokens.Length, tokens.Length, raw, CompletionTokens: generated, PrefillMs: prefillMs));
     }
 
     public void Dispose() => _runner.Dispose();

@@ -89,6 +89,12 @@ public sealed record BenchOptions
     /// <summary>Run the peer system (node-llama-cpp in a child process) in w1–w3; <c>--no-peer</c> skips it.</summary>
     public bool Peer { get; init; } = true;
 
+    /// <summary>
+    /// For CI: exit with code 3 when a verdict column says DIFF (except with <see cref="RandomAnswers"/>) or when the
+    /// peer was asked for but could not run.
+    /// </summary>
+    public bool Strict { get; init; }
+
     public bool Help { get; init; }
 
     /// <summary>Only find or build the model (tokenizer download, synthetic model), then exit.</summary>
@@ -135,6 +141,7 @@ public sealed record BenchOptions
           --no-fast-verdict       engine: decode the leading "\n\n" and the final <|eot_id|> (plain greedy)
           --no-prefix-cache       engine: no shared policy-header KV
           --no-session-cache      engine: no per-conversation KV branches
+          --strict                exit 3 on any verdict DIFF or when the peer cannot run (CI)
           --no-peer               skip the node-llama-cpp peer rows (w1–w3; needs node and npm ci --prefix bench/peers)
           --single N              workload 1: single checks (default 50)
           --max-new-tokens N      answer cap, engine and baselines alike (default 20, as the model card)
@@ -184,6 +191,7 @@ public sealed record BenchOptions
                 "--no-prefix-cache" => o with { PrefixCache = false },
                 "--no-session-cache" => o with { SessionCache = false },
                 "--no-peer" => o with { Peer = false },
+                "--strict" => o with { Strict = true },
                 "--single" => o with { Single = Int() },
                 "--conversations" => o with { Conversations = Int() },
                 "--baseline-conversations" => o with { BaselineConversations = Int() },

@@ -124,19 +124,19 @@ public sealed class PeerSystem : IGuardSystem, IDisposable
         var ms = watch.Elapsed.TotalMilliseconds;
         if (line is null)
         {
-            throw new InvalidOperationException($"{Name}: the peer process exited: {StderrTail()}");
+            throw new PeerException($"{Name}: the peer process exited: {StderrTail()}");
         }
 
         using var json = JsonDocument.Parse(line);
         var root = json.RootElement;
         if (root.TryGetProperty("error", out var error))
         {
-            throw new InvalidOperationException($"{Name}: {error.GetString()}");
+            throw new PeerException($"{Name}: {error.GetString()}");
         }
 
         if (root.GetProperty("id").GetInt32() != id)
         {
-            throw new InvalidOperationException($"{Name}: answer to request {root.GetProperty("id").GetInt32()}, expected {id}");
+            throw new PeerException($"{Name}: answer to request {root.GetProperty("id").GetInt32()}, expected {id}");
         }
 
         var prompted = root.GetProperty("promptTokens").GetInt32();

@@ -68,6 +68,7 @@ public static class GuardErrorCodes
     public const string InvalidQueryParameter = "invalid_query_parameter";
     public const string InvalidRetentionDays = "invalid_retention_days";
     public const string AuditDisabled = "audit_disabled";
+    public const string AuditUnavailable = "audit_unavailable";
 
     // Keys and access
     public const string MissingApiKey = "missing_api_key";

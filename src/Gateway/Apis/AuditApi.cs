@@ -57,7 +57,19 @@ public static class AuditApi
             throw new GatewayProblemException(404, GuardErrorCodes.AuditDisabled, "This host keeps no audit log (Guard:Audit:Provider is none).", null);
         }
 
-        var page = await store.QueryAsync(query, cancellationToken);
+        AuditPage page;
+        try
+        {
+            page = await store.QueryAsync(query, cancellationToken);
+        }
+#pragma warning disable CA1031 // Any store failure is one answer: 503 audit_unavailable.
+        catch (Exception error) when (error is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            // The store is down or unreadable: say so plainly; classification goes on without it.
+            throw new GatewayProblemException(503, GuardErrorCodes.AuditUnavailable, "The audit store cannot be read right now.", null);
+        }
+
         return TypedResults.Ok(new AuditListResponse([.. page.Entries.Select(AuditEntryDto.From)], page.Next?.Encode()));
     }
 

@@ -11,11 +11,14 @@ public sealed class AuditOptions
     public const string Section = "Guard:Audit";
     public const int DefaultMaxRetentionDays = 90;
 
-    /// <summary><c>sqlite</c> (default: one file on this host), <c>postgres</c> (not in this build) or <c>none</c> (no audit log).</summary>
+    /// <summary><c>sqlite</c> (default: one file on this host), <c>postgres</c> (one database shared by every host) or <c>none</c> (no audit log).</summary>
     public string Provider { get; set; } = "sqlite";
 
     /// <summary>The SQLite file (created with its folder).</summary>
     public string Path { get; set; } = "data/guardcluster-audit.db";
+
+    /// <summary>The Npgsql connection string for <c>postgres</c>, e.g. <c>Host=db;Database=guard;Username=guard;Password=…</c>.</summary>
+    public string? ConnectionString { get; set; }
 
     /// <summary>The operator's cap on any tenant's <c>audit.retention_days</c>.</summary>
     public int MaxRetentionDays { get; set; } = DefaultMaxRetentionDays;

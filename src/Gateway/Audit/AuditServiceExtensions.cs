@@ -22,9 +22,13 @@ public static class AuditServiceExtensions
             case "NONE":
                 break;
             case "POSTGRES":
-                throw new InvalidOperationException("Guard:Audit:Provider 'postgres' is not available in this build yet; use sqlite (per host) or none.");
+                var connection = string.IsNullOrWhiteSpace(options.ConnectionString)
+                    ? throw new InvalidOperationException("Guard:Audit:ConnectionString is required for Guard:Audit:Provider=postgres.")
+                    : options.ConnectionString;
+                services.AddSingleton<IAuditStore>(new PostgresAuditStore(connection));
+                break;
             default:
-                throw new InvalidOperationException($"Unknown Guard:Audit:Provider '{options.Provider}' (use sqlite or none).");
+                throw new InvalidOperationException($"Unknown Guard:Audit:Provider '{options.Provider}' (use sqlite, postgres or none).");
         }
 
         services.AddSingleton<AuditWriter>();

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using GuardCluster.Core.Telemetry;
 using GuardCluster.Core.Verdicts;
 using GuardCluster.Gateway.Audit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +17,21 @@ public sealed class AuditWriterTests : IDisposable
     public async Task A_full_queue_drops_new_entries_instead_of_waiting_and_a_flush_writes_the_rest()
     {
         var store = new SqliteAuditStore(Path.Combine(_folder, "audit.db"));
-        using var metrics = new GuardMetrics();
+
+        // A meter of its own factory: a standalone "GuardCluster" meter would be seen by every test host's exporter in this process.
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var metrics = new GuardMetrics(services.GetRequiredService<IMeterFactory>());
+        long dropped = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, metrics.Meter) && instrument.Name == "guard.audit.dropped")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref dropped, value));
+        listener.Start();
         using var writer = new AuditWriter(Options.Create(new AuditOptions { QueueCapacity = 3, BatchSize = 2 }), metrics, TimeProvider.System, NullLogger<AuditWriter>.Instance, store);
         var now = DateTimeOffset.UtcNow;
 
@@ -24,6 +40,7 @@ public sealed class AuditWriterTests : IDisposable
         Assert.True(writer.TryAppend(Record("t1", now.AddMilliseconds(1), "two")));
         Assert.True(writer.TryAppend(Record("t1", now.AddMilliseconds(2), "three")));
         Assert.False(writer.TryAppend(Record("t1", now.AddMilliseconds(3), "four")));
+        Assert.Equal(1, Interlocked.Read(ref dropped));
 
         await writer.FlushAsync();
         var page = await store.QueryAsync(new AuditQuery("t1", "inc", 10));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GuardCluster.Gateway.Apis;
+using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Quotas;
@@ -69,6 +70,7 @@ public static class GatewayServiceExtensions
         services.AddSingleton<TenantDirectory>();
         services.AddSingleton<WorkerKeys>();
         services.AddGuardTelemetry(configuration);
+        services.AddGuardAudit(configuration);
         return services;
     }
 
@@ -97,6 +99,7 @@ public static class GatewayServiceExtensions
         api.MapClassifyApi();
         api.MapConversationsApi();
         api.MapModerationsApi();
+        api.MapAuditApi();
         app.MapGuardMetrics();
 
         app.MapOpenApi();

@@ -71,6 +71,7 @@ public sealed class BenchContext(BenchOptions options, BenchModel model, LlamaGu
         MaxSequences = Math.Max(Math.Max(8, options.NoisyInFlight + 1), options.Callers.Max()),
 
         // Conversation branches that leave the context go to memory, then to this folder (workload 6 needs it).
+        SharedStepTokens = options.SharedStepTokens > 0 ? options.SharedStepTokens : new EngineOptions { ModelPath = modelPath }.SharedStepTokens,
         SpillPath = options.SpillPath ?? Path.Combine(Path.GetTempPath(), "guardcluster-bench-spill"),
     };
 }

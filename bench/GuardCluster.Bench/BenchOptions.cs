@@ -59,6 +59,9 @@ public sealed record BenchOptions
     /// <summary>Workload 7: tenant B's single checks (alone, then with A).</summary>
     public int NoisyChecks { get; init; } = 16;
 
+    /// <summary>Engine's <c>SharedStepTokens</c> (0 = the engine default).</summary>
+    public int SharedStepTokens { get; init; }
+
     /// <summary>Folder for the engine's disk tier of conversation KV (null = a folder under the system temp folder).</summary>
     public string? SpillPath { get; init; }
 
@@ -167,6 +170,7 @@ public sealed record BenchOptions
           --noisy-in-flight N     workload 7: tenant A's long prompts in flight (default 8)
           --noisy-words N         workload 7: words per tenant A prompt (default 400)
           --noisy-checks N        workload 7: tenant B's single checks, alone and with A (default 16)
+          --shared-step-tokens N  engine: prompt tokens per step for a heavy tenant while others are active (default: engine's 32)
           --spill-path DIR        engine's disk tier for conversation KV (default: <temp>/guardcluster-bench-spill)
           --seed N                text generator seed (default 42)
           --only w1,w2,...        run only these workloads
@@ -216,6 +220,7 @@ public sealed record BenchOptions
                 "--noisy-in-flight" => o with { NoisyInFlight = Math.Max(1, Int()) },
                 "--noisy-words" => o with { NoisyWords = Int() },
                 "--noisy-checks" => o with { NoisyChecks = Math.Max(1, Int()) },
+                "--shared-step-tokens" => o with { SharedStepTokens = Int() },
                 "--spill-path" => o with { SpillPath = Next() },
                 "--seed" => o with { Seed = Int() },
                 "--only" => o with { Only = ParseOnly(Next()) },

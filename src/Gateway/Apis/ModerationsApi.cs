@@ -53,8 +53,9 @@ public static class ModerationsApi
                 return (Result: ModerationMapper.Unflagged(policy), Model: (string?)null);
             }
 
-            var worker = grains.GetGrain<IGuardWorkerGrain>(keys.Next());
-            var verdict = (await worker.ClassifyAsync(new GuardRequest(conversation, policy, TenantId: tenant.Id), cancellationToken)).Verdict;
+            var request = new GuardRequest(conversation, policy, TenantId: tenant.Id);
+            var verdict = (await TransientRetry.OnceAsync(
+                () => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(request, cancellationToken), cancellationToken)).Verdict;
             lease.ChargePromptTokens(verdict.Usage.PromptTokens);
             return (Result: ModerationMapper.FromVerdict(verdict, policy), Model: (string?)verdict.Model);
         });

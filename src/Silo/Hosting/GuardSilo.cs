@@ -141,6 +141,7 @@ public static class GuardSilo
             o.ClusterId = orleans.ClusterId;
             o.ServiceId = orleans.ServiceId;
         });
+        ConfigureMembership(silo, orleans.Membership);
 
         if (string.Equals(orleans.Clustering, "Redis", StringComparison.OrdinalIgnoreCase))
         {
@@ -160,6 +161,46 @@ public static class GuardSilo
         {
             throw new InvalidOperationException($"Unknown Cluster:Clustering '{orleans.Clustering}' (use Localhost or Redis).");
         }
+    }
+
+    /// <summary>Failure detection: <c>Cluster:Membership:*</c> over Orleans' defaults (see <see cref="ClusterSettings.MembershipSettings"/>).</summary>
+    private static void ConfigureMembership(ISiloBuilder silo, ClusterSettings.MembershipSettings settings)
+    {
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            if (settings.ProbeTimeoutSeconds is { } probe)
+            {
+                o.ProbeTimeout = Seconds(probe, "ProbeTimeoutSeconds");
+                o.MinProbeTimeout = o.ProbeTimeout / 2;
+                o.MaxProbeTimeout = o.ProbeTimeout * 4;
+            }
+
+            o.NumMissedProbesLimit = Positive(settings.NumMissedProbesLimit, "NumMissedProbesLimit") ?? o.NumMissedProbesLimit;
+            o.NumProbedSilos = Positive(settings.NumProbedSilos, "NumProbedSilos") ?? o.NumProbedSilos;
+            o.NumVotesForDeathDeclaration = Positive(settings.NumVotesForDeathDeclaration, "NumVotesForDeathDeclaration") ?? o.NumVotesForDeathDeclaration;
+            if (settings.DeathVoteExpirationSeconds is { } votes)
+            {
+                o.DeathVoteExpirationTimeout = Seconds(votes, "DeathVoteExpirationSeconds");
+            }
+
+            if (settings.TableRefreshSeconds is { } refresh)
+            {
+                o.TableRefreshTimeout = Seconds(refresh, "TableRefreshSeconds");
+            }
+
+            if (settings.IAmAliveTablePublishSeconds is { } alive)
+            {
+                o.IAmAliveTablePublishTimeout = Seconds(alive, "IAmAliveTablePublishSeconds");
+            }
+        });
+
+        static TimeSpan Seconds(double value, string name) => value > 0 && value <= 3600
+            ? TimeSpan.FromSeconds(value)
+            : throw new InvalidOperationException($"Cluster:Membership:{name} must be between 0 and 3600 seconds.");
+
+        static int? Positive(int? value, string name) => value is null or > 0
+            ? value
+            : throw new InvalidOperationException($"Cluster:Membership:{name} must be at least 1.");
     }
 
     private static IPAddress FirstNonLoopbackAddress() =>

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Globalization;
+using Xunit.Abstractions;
+
+namespace GuardCluster.Cluster.Tests.Failover;
+
+/// <summary>Real processes on loopback; run alone, so no other test's CPU use makes a healthy silo look dead.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FailoverCollection
+{
+    public const string Name = "Failover (silo processes)";
+}
+
+/// <summary>
+/// Issue 9 §3: three silo processes in one cluster (membership and grain state in the backend), under a steady load of
+/// conversation turns (with <c>message_id</c>s, retried by the client with the same id) and single checks spread
+/// over every silo's HTTP port. One silo is killed with SIGKILL mid-load; in the other test every silo is restarted
+/// in turn with SIGTERM. Figures are printed; the assertions are the correctness properties.
+/// </summary>
+[Collection(FailoverCollection.Name)]
+public sealed class FailoverTests(ITestOutputHelper output)
+{
+    private const int Conversations = 6;
+
+    [Theory]
+    [MemberData(nameof(ClusterBackend.All), MemberType = typeof(ClusterBackend))]
+    public async Task A_killed_silo_loses_no_turn_and_single_checks_keep_succeeding(string backendName)
+    {
+        var total = Stopwatch.StartNew();
+        await using var backend = await ClusterBackend.StartAsync(backendName);
+        await using var cluster = await SiloCluster.StartAsync(backend, 3);
+        output.WriteLine($"[{backend.Name}] 3 silos ready in {total.Elapsed.TotalSeconds:F1} s");
+        var victim = cluster.Silos[1];
+        var load = new LoadDriver(cluster, await cluster.CreateTenantAsync(victim, "failover"));
+
+        using var stopNew = new CancellationTokenSource();
+        using var stopBalancer = new CancellationTokenSource();
+        var balancer = load.RunLoadBalancerAsync(stopBalancer.Token);
+        var ids = Enumerable.Range(0, Conversations).Select(i => $"conv-{i}").ToArray();
+        var conversations = ids.Select(id => load.RunConversationAsync(id, maxTurns: 150, TimeSpan.FromMilliseconds(50), stopNew.Token)).ToArray();
+        var checks = Enumerable.Range(0, 2).Select(_ => load.RunChecksAsync(TimeSpan.FromMilliseconds(20), stopNew.Token)).ToArray();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            load.Mark();
+            var killedAt = total.Elapsed;
+            victim.Kill();
+            output.WriteLine($"[{backend.Name}] SIGKILL silo {victim.Index} at {killedAt.TotalSeconds:F1} s");
+            await Task.Delay(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            await stopNew.CancelAsync();
+        }
+
+        var told = await Task.WhenAll(conversations).WaitAsync(TimeSpan.FromSeconds(120));
+        await Task.WhenAll(checks).WaitAsync(TimeSpan.FromSeconds(60));
+        await stopBalancer.CancelAsync();
+        await balancer;
+
+        var (lost, duplicated, unequal) = await CompareHistoriesAsync(load, ids, told);
+        Report(backend.Name, "SIGKILL", load, lost, duplicated, unequal, total.Elapsed);
+        Assert.True(load.TurnsAcknowledged == load.TurnsSent, cluster.Describe());
+        Assert.Equal(0, lost);
+        Assert.Equal(0, duplicated);
+        Assert.Equal(0, unequal);
+        Assert.True(load.TurnsRetried > 0 || load.Redirected > 0, "the kill should have disturbed some requests");
+
+        // Targets with generous bounds (a busy two-core CI host): the issue asks for ~5 s and no failed check.
+        Assert.True(load.LongestRetriedWait < TimeSpan.FromSeconds(12), $"longest retried turn waited {load.LongestRetriedWait}");
+        Assert.Equal(0, load.ChecksFailedAfterMark);
+    }
+
+    [Theory]
+    [MemberData(nameof(ClusterBackend.All), MemberType = typeof(ClusterBackend))]
+    public async Task A_rolling_restart_with_SIGTERM_fails_no_request(string backendName)
+    {
+        var total = Stopwatch.StartNew();
+        await using var backend = await ClusterBackend.StartAsync(backendName);
+        await using var cluster = await SiloCluster.StartAsync(backend, 3, new Dictionary<string, string> { ["Guard:Shutdown:DrainSeconds"] = "1" });
+        output.WriteLine($"[{backend.Name}] 3 silos ready in {total.Elapsed.TotalSeconds:F1} s");
+        var load = new LoadDriver(cluster, await cluster.CreateTenantAsync(cluster.Silos[0], "rolling"));
+
+        using var stopNew = new CancellationTokenSource();
+        using var stopBalancer = new CancellationTokenSource();
+        var balancer = load.RunLoadBalancerAsync(stopBalancer.Token);
+        var ids = Enumerable.Range(0, 3).Select(i => $"roll-{i}").ToArray();
+        var conversations = ids.Select(id => load.RunConversationAsync(id, maxTurns: 190, TimeSpan.FromMilliseconds(100), stopNew.Token)).ToArray();
+        var checks = new[] { load.RunChecksAsync(TimeSpan.FromMilliseconds(50), stopNew.Token) };
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            foreach (var silo in cluster.Silos)
+            {
+                var stopping = Stopwatch.StartNew();
+                await silo.TerminateAsync(TimeSpan.FromSeconds(60));
+                var stopped = stopping.Elapsed;
+                silo.Start();
+                await silo.WaitReadyAsync(cluster.Http, TimeSpan.FromSeconds(120));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[{backend.Name}] silo {silo.Index}: SIGTERM to exit {stopped.TotalSeconds:F1} s, back and ready after {stopping.Elapsed.TotalSeconds:F1} s"));
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+        finally
+        {
+            await stopNew.CancelAsync();
+        }
+
+        var told = await Task.WhenAll(conversations).WaitAsync(TimeSpan.FromSeconds(120));
+        await Task.WhenAll(checks).WaitAsync(TimeSpan.FromSeconds(60));
+        await stopBalancer.CancelAsync();
+        await balancer;
+
+        var (lost, duplicated, unequal) = await CompareHistoriesAsync(load, ids, told);
+        Report(backend.Name, "rolling restart", load, lost, duplicated, unequal, total.Elapsed);
+        Assert.Equal(0, lost);
+        Assert.Equal(0, duplicated);
+        Assert.Equal(0, unequal);
+        Assert.True(load.TurnAttemptsFailed == 0 && load.ChecksFailed == 0, string.Join("\n", load.FailureSamples));
+    }
+
+    /// <summary>Lost: acknowledged but not stored. Duplicated: a message id stored twice. Unequal: a history that differs from what its client was told.</summary>
+    private static async Task<(int Lost, int Duplicated, int Unequal)> CompareHistoriesAsync(
+        LoadDriver load, string[] ids, IReadOnlyList<LoadDriver.AckedTurn>[] told)
+    {
+        int lost = 0, duplicated = 0, unequal = 0;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var stored = await load.ReadHistoryAsync(ids[i]);
+            var storedIds = stored.Select(m => m.MessageId).ToList();
+            lost += told[i].Count(t => !storedIds.Contains(t.MessageId));
+            duplicated += storedIds.Count - storedIds.Distinct().Count();
+            unequal += stored.SequenceEqual(told[i]) ? 0 : 1;
+        }
+
+        return (lost, duplicated, unequal);
+    }
+
+    private void Report(string backend, string scenario, LoadDriver load, int lost, int duplicated, int unequal, TimeSpan elapsed)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+            [{backend}] {scenario}: turns sent {load.TurnsSent}, acknowledged {load.TurnsAcknowledged}, retried {load.TurnsRetried} (failed attempts {load.TurnAttemptsFailed}), lost {lost}, stored twice {duplicated}, histories differing {unequal}
+            [{backend}] {scenario}: longest retried turn waited {load.LongestRetriedWait.TotalSeconds:F1} s
+            [{backend}] {scenario}: single checks sent {load.ChecksSent}, failed {load.ChecksFailed} (after the kill/first restart {load.ChecksFailedAfterMark}); requests moved on by the load balancer (connection refused) {load.Redirected}
+            [{backend}] {scenario}: test took {elapsed.TotalSeconds:F1} s
+            """));
+        foreach (var failure in load.FailureSamples)
+        {
+            output.WriteLine("  " + failure);
+        }
+    }
+}

@@ -31,18 +31,20 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await using var cluster = await SiloCluster.StartAsync(backend, 3);
         output.WriteLine($"[{backend.Name}] 3 silos ready in {total.Elapsed.TotalSeconds:F1} s");
         var victim = cluster.Silos[1];
-        var load = new LoadDriver(cluster, await cluster.CreateTenantAsync(victim, "failover"));
+        // One tenant created through each silo: Orleans places some tenant grains on the victim, whose tenants' lookups
+        // then meet a dead silo once their cached snapshots expire.
+        var load = new LoadDriver(cluster, await cluster.CreateTenantsAsync("failover"));
 
         using var stopNew = new CancellationTokenSource();
         using var stopBalancer = new CancellationTokenSource();
         var balancer = load.RunLoadBalancerAsync(stopBalancer.Token);
         var ids = Enumerable.Range(0, Conversations).Select(i => $"conv-{i}").ToArray();
-        var conversations = ids.Select(id => load.RunConversationAsync(id, maxTurns: 150, TimeSpan.FromMilliseconds(50), stopNew.Token)).ToArray();
-        var checks = Enumerable.Range(0, 2).Select(_ => load.RunChecksAsync(TimeSpan.FromMilliseconds(20), stopNew.Token)).ToArray();
+        var conversations = ids.Select((id, i) => load.RunConversationAsync(i, id, maxTurns: 150, TimeSpan.FromMilliseconds(50), stopNew.Token)).ToArray();
+        var checks = Enumerable.Range(0, 3).Select(i => load.RunChecksAsync(i, TimeSpan.FromMilliseconds(20), stopNew.Token)).ToArray();
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(4));
-            load.Mark();
+            load.Mark(victim.Index);
             var killedAt = total.Elapsed;
             victim.Kill();
             output.WriteLine($"[{backend.Name}] SIGKILL silo {victim.Index} at {killedAt.TotalSeconds:F1} s");
@@ -67,7 +69,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Assert.True(load.TurnsRetried > 0 || load.Redirected > 0, "the kill should have disturbed some requests");
 
         // Targets with generous bounds (a busy two-core CI host): the issue asks for ~5 s and no failed check.
-        Assert.True(load.LongestRetriedWait < TimeSpan.FromSeconds(12), $"longest retried turn waited {load.LongestRetriedWait}");
+        Assert.True(load.LongestRetriedWait < TimeSpan.FromSeconds(10), $"longest retried turn waited {load.LongestRetriedWait}");
         Assert.Equal(0, load.ChecksFailedAfterMark);
     }
 
@@ -79,14 +81,14 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await using var backend = await ClusterBackend.StartAsync(backendName);
         await using var cluster = await SiloCluster.StartAsync(backend, 3, new Dictionary<string, string> { ["Guard:Shutdown:DrainSeconds"] = "1" });
         output.WriteLine($"[{backend.Name}] 3 silos ready in {total.Elapsed.TotalSeconds:F1} s");
-        var load = new LoadDriver(cluster, await cluster.CreateTenantAsync(cluster.Silos[0], "rolling"));
+        var load = new LoadDriver(cluster, await cluster.CreateTenantsAsync("rolling"));
 
         using var stopNew = new CancellationTokenSource();
         using var stopBalancer = new CancellationTokenSource();
         var balancer = load.RunLoadBalancerAsync(stopBalancer.Token);
         var ids = Enumerable.Range(0, 3).Select(i => $"roll-{i}").ToArray();
-        var conversations = ids.Select(id => load.RunConversationAsync(id, maxTurns: 190, TimeSpan.FromMilliseconds(100), stopNew.Token)).ToArray();
-        var checks = new[] { load.RunChecksAsync(TimeSpan.FromMilliseconds(50), stopNew.Token) };
+        var conversations = ids.Select((id, i) => load.RunConversationAsync(i, id, maxTurns: 190, TimeSpan.FromMilliseconds(100), stopNew.Token)).ToArray();
+        var checks = new[] { load.RunChecksAsync(0, TimeSpan.FromMilliseconds(50), stopNew.Token) };
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(2));
@@ -127,7 +129,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         int lost = 0, duplicated = 0, unequal = 0;
         for (var i = 0; i < ids.Length; i++)
         {
-            var stored = await load.ReadHistoryAsync(ids[i]);
+            var stored = await load.ReadHistoryAsync(i, ids[i]);
             var storedIds = stored.Select(m => m.MessageId).ToList();
             lost += told[i].Count(t => !storedIds.Contains(t.MessageId));
             duplicated += storedIds.Count - storedIds.Distinct().Count();
@@ -142,7 +144,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             [{backend}] {scenario}: turns sent {load.TurnsSent}, acknowledged {load.TurnsAcknowledged}, retried {load.TurnsRetried} (failed attempts {load.TurnAttemptsFailed}), lost {lost}, stored twice {duplicated}, histories differing {unequal}
             [{backend}] {scenario}: longest retried turn waited {load.LongestRetriedWait.TotalSeconds:F1} s
-            [{backend}] {scenario}: single checks sent {load.ChecksSent}, failed {load.ChecksFailed} (after the kill/first restart {load.ChecksFailedAfterMark}); requests moved on by the load balancer (connection refused) {load.Redirected}
+            [{backend}] {scenario}: single checks sent {load.ChecksSent}, failed on a live silo {load.ChecksFailed} (after the kill {load.ChecksFailedAfterMark}), in flight on the killed silo {load.ChecksInFlightOnKilledSilo}; requests moved on by the load balancer (connection refused) {load.Redirected}
             [{backend}] {scenario}: test took {elapsed.TotalSeconds:F1} s
             """));
         foreach (var failure in load.FailureSamples)

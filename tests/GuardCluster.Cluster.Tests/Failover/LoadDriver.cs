@@ -12,9 +12,10 @@ namespace GuardCluster.Cluster.Tests.Failover;
 /// Clients behind a modelled load balancer: it polls every silo's <c>/readyz</c> and sends each request to the next
 /// ready silo in turn; a connection refused (a silo that is down) sends the request on to another silo, which is the
 /// load balancer's job and not a failed request. Conversation clients send turns with <c>message_id</c>s and retry a
-/// turn with the same id until it is acknowledged; check clients send single classify calls. Everything is bounded.
+/// turn with the same id until it is acknowledged; check clients send single classify calls. Client <c>i</c> acts for
+/// tenant <c>i mod tenants</c>. Everything is bounded.
 /// </summary>
-internal sealed class LoadDriver(SiloCluster cluster, string apiKey)
+internal sealed class LoadDriver(SiloCluster cluster, IReadOnlyList<string> apiKeys)
 {
     private static readonly TimeSpan TurnGiveUp = TimeSpan.FromSeconds(90);
 
@@ -39,8 +40,19 @@ internal sealed class LoadDriver(SiloCluster cluster, string apiKey)
     /// <summary>The first failures seen (status and body, or exception), for the report.</summary>
     public IReadOnlyList<string> FailureSamples => [.. _failures.Take(12)];
 
-    /// <summary>From now on, failed checks also count as "after the mark" (the kill).</summary>
-    public void Mark() => Interlocked.Exchange(ref _markTicks, _clock.Elapsed.Ticks);
+    /// <summary>Checks that were in flight on the silo when it was killed: the connection broke with the process.</summary>
+    public long ChecksInFlightOnKilledSilo;
+    private int _killed = -1;
+
+    /// <summary>
+    /// From now on, failed checks also count as "after the mark"; <paramref name="killedSilo"/> is about to die, and
+    /// requests whose connection breaks there did not fail on a live host (they are counted apart).
+    /// </summary>
+    public void Mark(int killedSilo = -1)
+    {
+        _killed = killedSilo;
+        Interlocked.Exchange(ref _markTicks, _clock.Elapsed.Ticks);
+    }
 
     /// <summary>Polls readiness every 250 ms until <paramref name="stop"/>; a refused or 503 silo gets no new requests.</summary>
     public async Task RunLoadBalancerAsync(CancellationToken stop)
@@ -73,7 +85,7 @@ internal sealed class LoadDriver(SiloCluster cluster, string apiKey)
     }
 
     /// <summary>Sends turns 1, 2, … (alternating user/assistant) until <paramref name="stopNew"/>; returns what the client was told.</summary>
-    public async Task<IReadOnlyList<AckedTurn>> RunConversationAsync(string id, int maxTurns, TimeSpan think, CancellationToken stopNew)
+    public async Task<IReadOnlyList<AckedTurn>> RunConversationAsync(int client, string id, int maxTurns, TimeSpan think, CancellationToken stopNew)
     {
         var acked = new List<AckedTurn>();
         for (var turn = 1; turn <= maxTurns && !stopNew.IsCancellationRequested; turn++)
@@ -92,7 +104,7 @@ internal sealed class LoadDriver(SiloCluster cluster, string apiKey)
                 }
 
                 var outcome = await SendAsync(
-                    HttpMethod.Post, $"/v1/conversations/{id}/messages", new { role, content, message_id = messageId });
+                    client, HttpMethod.Post, $"/v1/conversations/{id}/messages", new { role, content, message_id = messageId });
                 if (outcome.Status == HttpStatusCode.OK)
                 {
                     var body = JsonDocument.Parse(outcome.Body).RootElement;
@@ -125,14 +137,19 @@ internal sealed class LoadDriver(SiloCluster cluster, string apiKey)
     }
 
     /// <summary>Single classify calls until <paramref name="stop"/>; a failure is counted, never retried by the client.</summary>
-    public async Task RunChecksAsync(TimeSpan think, CancellationToken stop)
+    public async Task RunChecksAsync(int client, TimeSpan think, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
             Interlocked.Increment(ref ChecksSent);
             var outcome = await SendAsync(
-                HttpMethod.Post, "/v1/classify", new { messages = new[] { new { role = "user", content = "How do I bake bread?" } } });
-            if (outcome.Status != HttpStatusCode.OK)
+                client, HttpMethod.Post, "/v1/classify", new { messages = new[] { new { role = "user", content = "How do I bake bread?" } } });
+            if (outcome.Status is null && outcome.Silo == _killed && outcome.Silo >= 0)
+            {
+                Interlocked.Increment(ref ChecksInFlightOnKilledSilo);
+                _failures.Enqueue($"{Now():F1}s check in flight on the killed silo {outcome.Silo}: {outcome.Describe()}");
+            }
+            else if (outcome.Status != HttpStatusCode.OK)
             {
                 Interlocked.Increment(ref ChecksFailed);
                 if (_clock.Elapsed.Ticks >= Interlocked.Read(ref _markTicks))
@@ -148,9 +165,9 @@ internal sealed class LoadDriver(SiloCluster cluster, string apiKey)
     }
 
     /// <summary>The stored history, read through any ready silo.</summary>
-    public async Task<IReadOnlyList<AckedTurn>> ReadHistoryAsync(string id)
+    public async Task<IReadOnlyList<AckedTurn>> ReadHistoryAsync(int client, string id)
     {
-        var outcome = await SendAsync(HttpMethod.Get, $"/v1/conversations/{id}", null);
+        var outcome = await SendAsync(client, HttpMethod.Get, $"/v1/conversations/{id}", null);
         Assert.True(outcome.Status == HttpStatusCode.OK, $"history of {id}: {outcome.Describe()}");
         return [.. JsonDocument.Parse(outcome.Body).RootElement.GetProperty("messages").EnumerateArray().Select(m => new AckedTurn(
             m.GetProperty("turn").GetInt32(), m.GetProperty("role").GetString()!, m.GetProperty("content").GetString()!, m.GetProperty("message_id").GetString()!))];
@@ -158,14 +175,14 @@ internal sealed class LoadDriver(SiloCluster cluster, string apiKey)
 
     private double Now() => _clock.Elapsed.TotalSeconds;
 
-    private async Task<Outcome> SendAsync(HttpMethod method, string path, object? body)
+    private async Task<Outcome> SendAsync(int client, HttpMethod method, string path, object? body)
     {
         // Each silo at most twice: a request finds a live silo or the cluster is down.
         for (var attempt = 0; attempt < 2 * cluster.Silos.Count; attempt++)
         {
             var silo = PickSilo();
             using var request = new HttpRequestMessage(method, new Uri(cluster.Silos[silo].BaseAddress, path));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKeys[client % apiKeys.Count]);
             if (body is not null)
             {
                 request.Content = JsonContent.Create(body);

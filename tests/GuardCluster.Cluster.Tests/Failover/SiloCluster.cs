@@ -73,6 +73,18 @@ public sealed class SiloCluster : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.GetProperty("api_key").GetString()!;
     }
 
+    /// <summary>One tenant per silo, <c>{prefix}-{i}</c> created through silo <c>i</c>; their keys in that order.</summary>
+    public async Task<IReadOnlyList<string>> CreateTenantsAsync(string prefix)
+    {
+        var keys = new List<string>();
+        foreach (var silo in Silos)
+        {
+            keys.Add(await CreateTenantAsync(silo, $"{prefix}-{silo.Index.ToString(CultureInfo.InvariantCulture)}"));
+        }
+
+        return keys;
+    }
+
     public string Describe() => string.Join(
         "\n", Silos.Select(s => $"--- silo {s.Index} (http {s.HttpPort.ToString(CultureInfo.InvariantCulture)}) ---\n{s.OutputTail}"));
 

@@ -31,7 +31,7 @@ namespace GuardCluster.Gateway.Tenants;
 /// again); writes through this process still invalidate at once and are never served stale.
 /// </para>
 /// </summary>
-public sealed class TenantDirectory(IGrainFactory grains, IOptions<GatewayOptions> options, TimeProvider time)
+public sealed partial class TenantDirectory(IGrainFactory grains, IOptions<GatewayOptions> options, TimeProvider time, ILogger<TenantDirectory>? logger = null)
 {
     // Bound on distinct tenants held; beyond it the cache starts over rather than growing without limit.
     private const int MaxEntries = 50_000;
@@ -42,6 +42,8 @@ public sealed class TenantDirectory(IGrainFactory grains, IOptions<GatewayOption
 
     // The last snapshot loaded per tenant and when, for stale-if-error.
     private readonly ConcurrentDictionary<string, (TenantSnapshot Snapshot, long LoadedAt)> _lastKnown = new(StringComparer.Ordinal);
+
+    private long _staleLoggedAt;
 
     /// <summary>How long a lookup waits for the tenant grain before a stale snapshot is served instead.</summary>
     public static readonly TimeSpan StaleWait = TimeSpan.FromSeconds(2);
@@ -126,9 +128,20 @@ public sealed class TenantDirectory(IGrainFactory grains, IOptions<GatewayOption
         catch (Exception error) when (TransientRetry.IsTransientClusterError(error))
         {
             // The load goes on (a late answer still fills the cache); this request uses what was last seen.
+            var now = time.GetTimestamp();
+            var last = Interlocked.Read(ref _staleLoggedAt);
+            if (logger is not null && (last == 0 || time.GetElapsedTime(last, now) > TimeSpan.FromSeconds(10))
+                && Interlocked.CompareExchange(ref _staleLoggedAt, now, last) == last)
+            {
+                LogServedStale(logger, stale.Id, error.GetType().Name);
+            }
+
             return stale;
         }
     }
+
+    [LoggerMessage(1, LogLevel.Warning, "Tenant grain unreachable ({Error}): serving the last known snapshot of {Tenant} (logged at most every 10 s)")]
+    private static partial void LogServedStale(ILogger logger, string tenant, string error);
 
     private async Task<TenantSnapshot?> LoadUncachedAsync(string tenantId)
     {

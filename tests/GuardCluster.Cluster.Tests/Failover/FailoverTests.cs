@@ -62,6 +62,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         var (lost, duplicated, unequal) = await CompareHistoriesAsync(load, ids, told);
         Report(backend.Name, "SIGKILL", load, lost, duplicated, unequal, total.Elapsed);
+        output.WriteLine($"[{backend.Name}] SIGKILL: silos that served stale tenant snapshots (their log lines, at most one per 10 s): "
+            + string.Join(", ", cluster.Silos.Select(s => $"silo {s.Index}: {s.CountLines("serving the last known snapshot")}")));
         Assert.True(load.TurnsAcknowledged == load.TurnsSent, cluster.Describe());
         Assert.Equal(0, lost);
         Assert.Equal(0, duplicated);

@@ -47,6 +47,15 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>How many lines of this process's output (all its runs) contain <paramref name="text"/>.</summary>
+    public int CountLines(string text)
+    {
+        lock (_output)
+        {
+            return _output.ToString().Split('\n').Count(l => l.Contains(text, StringComparison.Ordinal));
+        }
+    }
+
     public void Start()
     {
         var folder = Environment.GetEnvironmentVariable("GUARD_FAILOVER_SILO_DIR") is { Length: > 0 } dir ? dir : AppContext.BaseDirectory;

@@ -99,6 +99,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 var stopping = Stopwatch.StartNew();
                 await silo.TerminateAsync(TimeSpan.FromSeconds(60));
                 var stopped = stopping.Elapsed;
+                Assert.True(silo.ExitCode == 0, $"silo {silo.Index} exited with {silo.ExitCode} after SIGTERM:\n{silo.OutputTail}");
                 silo.Start();
                 await silo.WaitReadyAsync(cluster.Http, TimeSpan.FromSeconds(120));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -118,10 +119,11 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         var (lost, duplicated, unequal) = await CompareHistoriesAsync(load, ids, told);
         Report(backend.Name, "rolling restart", load, lost, duplicated, unequal, total.Elapsed);
+        output.WriteLine($"[{backend.Name}] rolling restart: readiness answers 503 'shutting down' seen by the load balancer: {load.DrainingAnswers}");
         Assert.Equal(0, lost);
         Assert.Equal(0, duplicated);
         Assert.Equal(0, unequal);
-        Assert.True(load.TurnAttemptsFailed == 0 && load.ChecksFailed == 0, string.Join("\n", load.FailureSamples));
+        Assert.True(load.TurnAttemptsFailed == 0 && load.ChecksFailed == 0, string.Join("\n", load.FailureSamples) + "\n" + cluster.Describe());
     }
 
     /// <summary>Lost: acknowledged but not stored. Duplicated: a message id stored twice. Unequal: a history that differs from what its client was told.</summary>

@@ -32,6 +32,9 @@ internal sealed class LoadDriver(SiloCluster cluster, IReadOnlyList<string> apiK
     public long ChecksFailed;
     public long ChecksFailedAfterMark;
     public long Redirected;
+
+    /// <summary>Readiness probes answered 503 "shutting down": a silo draining while it still serves.</summary>
+    public long DrainingAnswers;
     private long _longestRetriedWaitTicks;
     private long _markTicks = long.MaxValue;
 
@@ -66,6 +69,10 @@ internal sealed class LoadDriver(SiloCluster cluster, IReadOnlyList<string> apiK
                     using var probe = new CancellationTokenSource(TimeSpan.FromSeconds(1));
                     using var response = await cluster.Http.GetAsync(new Uri(cluster.Silos[i].BaseAddress, "/readyz"), probe.Token);
                     _ready[i] = response.StatusCode == HttpStatusCode.OK;
+                    if (!_ready[i] && (await response.Content.ReadAsStringAsync(probe.Token)).Contains("shutting down", StringComparison.Ordinal))
+                    {
+                        Interlocked.Increment(ref DrainingAnswers);
+                    }
                 }
                 catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
                 {

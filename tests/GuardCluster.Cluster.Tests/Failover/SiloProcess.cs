@@ -32,6 +32,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
 
+    /// <summary>The exit code once the current run has exited.</summary>
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
     public int? Pid => _process is { HasExited: false } p ? p.Id : null;
 
     /// <summary>The last lines the process wrote (stdout and stderr), for failure messages.</summary>

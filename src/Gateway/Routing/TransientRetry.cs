@@ -11,9 +11,16 @@ namespace GuardCluster.Gateway.Routing;
 /// </summary>
 public static class TransientRetry
 {
-    /// <summary>Whether <paramref name="error"/> is the cluster being briefly unreachable, worth a retry.</summary>
+    /// <summary>
+    /// Whether <paramref name="error"/> is the cluster being briefly unreachable, worth a retry: a silo that is gone or
+    /// leaving (<see cref="SiloUnavailableException"/>, <see cref="OrleansMessageRejectionException"/>,
+    /// <see cref="ConnectionFailedException"/>), any other Orleans runtime error, a timeout, or a cancellation the
+    /// caller did not ask for (callers check their own token). Never one of GuardCluster's own rejections, which are
+    /// answers, not failures.
+    /// </summary>
     public static bool IsTransientClusterError(Exception error) =>
-        error is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or ConnectionFailedException;
+        error is SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
+            or OrleansException or TimeoutException or OperationCanceledException;
 
     public static async Task<T> OnceAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {

@@ -86,7 +86,7 @@ public sealed class SiloCluster : IAsyncDisposable
     }
 
     public string Describe() => string.Join(
-        "\n", Silos.Select(s => $"--- silo {s.Index} (http {s.HttpPort.ToString(CultureInfo.InvariantCulture)}) ---\n{s.OutputTail}"));
+        "\n", Silos.Select(s => $"--- silo {s.Index} (http {s.HttpPort.ToString(CultureInfo.InvariantCulture)}) ---\nerrors:\n{s.Errors()}\nlast output:\n{s.OutputTail}"));
 
     public async ValueTask DisposeAsync()
     {

@@ -50,6 +50,27 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Each logged error ("fail:" line) with the lines after it, at most <paramref name="max"/>.</summary>
+    public string Errors(int max = 4)
+    {
+        string[] lines;
+        lock (_output)
+        {
+            lines = _output.ToString().Split('\n');
+        }
+
+        var errors = new List<string>();
+        for (var i = 0; i < lines.Length && errors.Count < max; i++)
+        {
+            if (lines[i].StartsWith("fail:", StringComparison.Ordinal))
+            {
+                errors.Add(string.Join("\n", lines.Skip(i).Take(6)));
+            }
+        }
+
+        return string.Join("\n", errors);
+    }
+
     /// <summary>How many lines of this process's output (all its runs) contain <paramref name="text"/>.</summary>
     public int CountLines(string text)
     {

@@ -91,6 +91,23 @@ internal sealed class LoadDriver(SiloCluster cluster, IReadOnlyList<string> apiK
         }
     }
 
+    /// <summary>
+    /// Conversations <c>{prefix}-0</c>, <c>{prefix}-1</c>, … of <paramref name="turnsEach"/> turns each, one after the
+    /// other, until <paramref name="stopNew"/>. Kept short so a history stays far below the engine's context.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Id, IReadOnlyList<AckedTurn> Told)>> RunConversationsAsync(
+        int client, string prefix, int turnsEach, TimeSpan think, CancellationToken stopNew)
+    {
+        var conversations = new List<(string, IReadOnlyList<AckedTurn>)>();
+        for (var n = 0; n < 200 && !stopNew.IsCancellationRequested; n++)
+        {
+            var id = $"{prefix}-{n}";
+            conversations.Add((id, await RunConversationAsync(client, id, turnsEach, think, stopNew)));
+        }
+
+        return conversations;
+    }
+
     /// <summary>Sends turns 1, 2, … (alternating user/assistant) until <paramref name="stopNew"/>; returns what the client was told.</summary>
     public async Task<IReadOnlyList<AckedTurn>> RunConversationAsync(int client, string id, int maxTurns, TimeSpan think, CancellationToken stopNew)
     {

@@ -82,9 +82,25 @@ public sealed record BenchOptions
     /// <summary>Use the plain random-weight synthetic model (answers are noise) instead of the scripted one.</summary>
     public bool RandomAnswers { get; init; }
 
+    /// <summary>
+    /// Transformer blocks of the synthetic model (default 16, Llama-Guard-3-1B's). Fewer give a slice with the same
+    /// widths, vocabulary and quantization: the same kernels per token at a fraction of the cost and file size, for
+    /// quick per-token comparisons (e.g. the peer's) without the 1.3 GB model.
+    /// </summary>
+    public int Layers { get; init; } = 16;
+
     public bool PrefixCache { get; init; } = true;
 
     public bool SessionCache { get; init; } = true;
+
+    /// <summary>Run the peer system (node-llama-cpp in a child process) in w1–w3; <c>--no-peer</c> skips it.</summary>
+    public bool Peer { get; init; } = true;
+
+    /// <summary>
+    /// For CI: exit with code 3 when a verdict column says DIFF (except with <see cref="RandomAnswers"/>) or when the
+    /// peer was asked for but could not run.
+    /// </summary>
+    public bool Strict { get; init; }
 
     public bool Help { get; init; }
 
@@ -124,6 +140,7 @@ public sealed record BenchOptions
           --quick                 demo model, small counts, under a minute (all workloads)
           --model PATH            GGUF to benchmark (default: synthetic Llama-Guard-3-1B shape, built in the cache)
           --random-answers        synthetic model without the answer script (random answers, run to the cap)
+          --layers N              synthetic model with N of its 16 blocks (a cheaper slice of the same shape)
           --demo                  full-size counts on the demo model
           --prepare               only fetch the tokenizer and build the synthetic model, then exit
           --threads N             llama.cpp threads (default: all cores; 1 with --quick)
@@ -132,6 +149,8 @@ public sealed record BenchOptions
           --no-fast-verdict       engine: decode the leading "\n\n" and the final <|eot_id|> (plain greedy)
           --no-prefix-cache       engine: no shared policy-header KV
           --no-session-cache      engine: no per-conversation KV branches
+          --strict                exit 3 on any verdict DIFF or when the peer cannot run (CI)
+          --no-peer               skip the node-llama-cpp peer rows (w1–w3; needs node and npm ci --prefix bench/peers)
           --single N              workload 1: single checks (default 50)
           --max-new-tokens N      answer cap, engine and baselines alike (default 20, as the model card)
           --conversations N       workload 2: conversations for GuardCluster (default 1)
@@ -171,6 +190,7 @@ public sealed record BenchOptions
                 "--model" => o with { ModelPath = Next() },
                 "--demo" => o with { Demo = true },
                 "--random-answers" => o with { RandomAnswers = true },
+                "--layers" => o with { Layers = Int() },
                 "--prepare" => o with { Prepare = true },
                 "--threads" => o with { Threads = Int() },
                 "--ctx" => o with { ContextSize = Int() },
@@ -179,6 +199,8 @@ public sealed record BenchOptions
                 "--max-new-tokens" => o with { MaxNewTokens = Int() },
                 "--no-prefix-cache" => o with { PrefixCache = false },
                 "--no-session-cache" => o with { SessionCache = false },
+                "--no-peer" => o with { Peer = false },
+                "--strict" => o with { Strict = true },
                 "--single" => o with { Single = Int() },
                 "--conversations" => o with { Conversations = Int() },
                 "--baseline-conversations" => o with { BaselineConversations = Int() },
@@ -205,6 +227,11 @@ public sealed record BenchOptions
         if (o.Quick && o.ModelPath is not null)
         {
             throw new ArgumentException("--quick always uses the demo model; drop --model");
+        }
+
+        if (o.Layers is < 1 or > 16)
+        {
+            throw new ArgumentException("--layers must be between 1 and 16");
         }
 
         if (o.MaxNewTokens < 2)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GuardCluster.Bench;
 using GuardCluster.Bench.Reporting;
 using GuardCluster.Bench.Setup;
+using GuardCluster.Bench.Systems;
 using GuardCluster.Bench.Workloads;
 using GuardCluster.Engine;
 using GuardCluster.Engine.Native;
@@ -45,12 +46,27 @@ try
     output.WriteLine("GuardCluster benchmark" + (options.Quick ? " (--quick: demo model, small counts)" : string.Empty));
     machine.Write(output);
 
+    // The peer (node-llama-cpp) runs in w1–w3 next to the baselines; without node/npm its rows are skipped.
+    PeerSetup? peer = null;
+    string? peerSkipped = null;
+    if (options.Peer && (options.Runs("w1") || options.Runs("w2") || options.Runs("w3")))
+    {
+        (peer, peerSkipped) = PeerSetup.Resolve(output);
+        output.WriteLine(peer is not null
+            ? $"peer    : {PeerSetup.Package} {peer.Version} in a child process (bench/peers/peer.mjs): same GGUF and llama.cpp settings, one sequence per caller, automatic prefix reuse, greedy"
+            : $"peer    : skipped: {peerSkipped}");
+    }
+    else if (!options.Peer)
+    {
+        output.WriteLine("peer    : skipped (--no-peer)");
+    }
+
     await using var engine = await LlamaGuardEngine.LoadAsync(BenchContext.EngineOptionsFor(options, model.Path));
     var needsBaselines = options.Runs("w1") || options.Runs("w2") || options.Runs("w3") || options.Runs("w6");
     using var baselineWeights = needsBaselines
         ? LLamaWeights.LoadFromFile(new ModelParams(model.Path) { LoadMode = LLamaLoadMode.MemoryMap, GpuLayerCount = 0 })
         : null;
-    var context = new BenchContext(options, model, engine, baselineWeights, output);
+    var context = new BenchContext(options, model, engine, baselineWeights, output, peer);
 
     IWorkload[] workloads = [new SingleChecksWorkload(), new ConversationsWorkload(), new MixedTenantsWorkload(), new ConcurrencyWorkload(), new HttpOverheadWorkload(), new ManyConversationsWorkload(), new NoisyNeighbourWorkload()];
     var reports = new List<WorkloadReport>();
@@ -90,10 +106,25 @@ try
     }
 
     output.WriteLine($"total {total.Elapsed.TotalSeconds:F1} s");
+    if (options.Strict)
+    {
+        var diffs = reports.SelectMany(r => r.Rows.Where(row => row.Verdicts.StartsWith("DIFF", StringComparison.Ordinal)).Select(row => $"{r.Id} {row.System}: {row.Verdicts}")).ToList();
+        if ((diffs.Count > 0 && !options.RandomAnswers) || peerSkipped is not null)
+        {
+            await Console.Error.WriteLineAsync($"--strict: {(peerSkipped is not null ? $"peer skipped ({peerSkipped}); " : string.Empty)}{string.Join("; ", diffs)}");
+            return 3;
+        }
+    }
+
     return 0;
 }
 catch (BenchSetupException e)
 {
     await Console.Error.WriteLineAsync($"error: {e.Message}");
+    return 1;
+}
+catch (PeerException e)
+{
+    await Console.Error.WriteLineAsync($"error: peer: {e.Message}");
     return 1;
 }

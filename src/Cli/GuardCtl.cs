@@ -49,13 +49,14 @@ public static class GuardCtl
     {
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log engine activity to stderr", Recursive = true };
         var eval = EvalCommand.Create(host, verbose);
-        var root = new RootCommand("guardctl: prompts, classification, evaluation and model files for GuardCluster (Llama Guard 3)")
+        var root = new RootCommand("guardctl: prompts, classification, evaluation, model files and database schema for GuardCluster (Llama Guard 3)")
         {
             verbose,
             PromptCommand.Create(host, verbose),
             ClassifyCommand.Create(host, verbose),
             eval,
             ModelCommand.Create(host),
+            DbCommand.Create(host),
         };
         HelpWithNotes.Install(root, new Dictionary<Command, string> { [eval] = EvalCommand.Notes });
         return root;

@@ -34,6 +34,14 @@ public sealed record PolicyPatch
     [Id(5)]
     public Dictionary<string, int>? Limits { get; init; }
 
+    /// <summary><c>audit.store_content</c>, when given.</summary>
+    [Id(6)]
+    public bool? AuditStoreContent { get; init; }
+
+    /// <summary><c>audit.retention_days</c>, when given (range-checked by the API host, which knows the operator's cap).</summary>
+    [Id(7)]
+    public int? AuditRetentionDays { get; init; }
+
     /// <summary>The merged policy, validated (<see cref="PolicyValidator"/>; limit names checked), version unchanged.</summary>
     public TenantPolicy ApplyTo(TenantPolicy current)
     {
@@ -63,6 +71,12 @@ public sealed record PolicyPatch
             limits = field.Set(limits, value);
         }
 
-        return current with { Policy = policy, Limits = limits };
+        var audit = current.Audit ?? AuditSettings.Default;
+        if (AuditStoreContent is not null || AuditRetentionDays is not null)
+        {
+            audit = new AuditSettings(AuditStoreContent ?? audit.StoreContent, AuditRetentionDays ?? audit.RetentionDays);
+        }
+
+        return current with { Policy = policy, Limits = limits, Audit = audit };
     }
 }

@@ -12,6 +12,24 @@ public sealed record TenantPolicy(
     [property: Id(2)] int Version)
 {
     public static TenantPolicy Initial { get; } = new(SafetyPolicy.Default, TenantLimits.None, 1);
+
+    /// <summary>The tenant's audit-log settings; null (every tenant stored before the audit log existed) = the defaults.</summary>
+    [Id(3)]
+    public AuditSettings? Audit { get; init; }
+}
+
+/// <summary>
+/// A tenant's audit-log settings (<c>audit</c> in <c>PUT /v1/policy</c>): whether the checked text itself is stored
+/// next to its SHA-256, and how many days entries are kept (0 = not set: the server's default; always capped by the
+/// operator's <c>Guard:Audit:MaxRetentionDays</c>).
+/// </summary>
+[GenerateSerializer]
+[Alias("gc.AuditSettings")]
+public sealed record AuditSettings(
+    [property: Id(0)] bool StoreContent,
+    [property: Id(1)] int RetentionDays)
+{
+    public static AuditSettings Default { get; } = new(false, 0);
 }
 
 /// <summary>

@@ -64,6 +64,12 @@ public static class GuardErrorCodes
     public const string MessageIdConflict = "message_id_conflict";
     public const string PreconditionFailed = "precondition_failed";
 
+    // Audit log
+    public const string InvalidQueryParameter = "invalid_query_parameter";
+    public const string InvalidRetentionDays = "invalid_retention_days";
+    public const string AuditDisabled = "audit_disabled";
+    public const string AuditUnavailable = "audit_unavailable";
+
     // Keys and access
     public const string MissingApiKey = "missing_api_key";
     public const string InvalidApiKey = "invalid_api_key";

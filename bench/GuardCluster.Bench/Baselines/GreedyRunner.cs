@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GuardCluster.Engine.Tokenization;
 using LLama;
 using LLama.Native;
@@ -32,11 +33,14 @@ public sealed class GreedyRunner : IDisposable
 
     /// <summary>
     /// Feeds <paramref name="tokens"/>[<paramref name="from"/>..] at their positions and decodes the answer; returns its
-    /// text (without the end token) and the tokens generated (with it, as the engine counts them).
+    /// text (without the end token), the tokens generated (with it, as the engine counts them) and the time from the
+    /// first prompt token to the first answer token (prefill plus one greedy pick).
     /// </summary>
-    public (string Text, int Generated) Run(int[] tokens, int from)
+    public (string Text, int Generated, double PrefillMs) Run(int[] tokens, int from)
     {
         var handle = Context.NativeHandle;
+        var started = Stopwatch.GetTimestamp();
+        var prefillMs = 0.0;
         var logitsIndex = 0;
         for (var start = from; start < tokens.Length; start += _settings.BatchSize)
         {
@@ -55,9 +59,14 @@ public sealed class GreedyRunner : IDisposable
         for (var n = 0; n < _settings.MaxNewTokens; n++)
         {
             var next = ArgMax(handle.GetLogitsIth(logitsIndex));
+            if (n == 0)
+            {
+                prefillMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+
             if (next.IsEndOfGeneration(_weights.Vocab))
             {
-                return (string.Concat(pieces), n + 1);
+                return (string.Concat(pieces), n + 1, prefillMs);
             }
 
             pieces.Add(Tokenizer.Piece((int)next));
@@ -71,7 +80,7 @@ public sealed class GreedyRunner : IDisposable
             Decode(handle);
         }
 
-        return (string.Concat(pieces), pieces.Count);
+        return (string.Concat(pieces), pieces.Count, prefillMs);
     }
 
     private void Decode(SafeLLamaContextHandle handle)

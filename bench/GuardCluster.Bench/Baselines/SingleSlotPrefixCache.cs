@@ -28,10 +28,10 @@ public sealed class SingleSlotPrefixCache(LLamaWeights weights, BaselineSettings
         var reuse = Math.Min(common, tokens.Length - 1);
         var handle = _runner.Context.NativeHandle;
         handle.MemorySequenceRemove((LLamaSeqId)0, reuse, -1);
-        var (raw, generated) = _runner.Run(tokens, reuse);
+        var (raw, generated, prefillMs) = _runner.Run(tokens, reuse);
         handle.MemorySequenceRemove((LLamaSeqId)0, tokens.Length, -1);
         _cached = tokens;
-        return Task.FromResult(new CheckResult(watch.Elapsed.TotalMilliseconds, tokens.Length, tokens.Length - reuse, raw, CompletionTokens: generated));
+        return Task.FromResult(new CheckResult(watch.Elapsed.TotalMilliseconds, tokens.Length, tokens.Length - reuse, raw, CompletionTokens: generated, PrefillMs: prefillMs));
     }
 
     public void Dispose() => _runner.Dispose();

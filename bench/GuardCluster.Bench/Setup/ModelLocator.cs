@@ -31,7 +31,7 @@ public static class ModelLocator
             return Demo();
         }
 
-        return Synthetic(log, scripted: !options.RandomAnswers);
+        return Synthetic(log, scripted: !options.RandomAnswers, options.Layers);
     }
 
     public static BenchModel Demo() =>
@@ -45,26 +45,33 @@ public static class ModelLocator
             : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "guardcluster");
     }
 
-    private static BenchModel Synthetic(TextWriter log, bool scripted)
+    private static BenchModel Synthetic(TextWriter log, bool scripted, int layers)
     {
         var dir = CacheDirectory();
         Directory.CreateDirectory(dir);
-        var path = System.IO.Path.Combine(dir, scripted ? ScriptedFileName : SyntheticFileName);
+        var name = scripted ? ScriptedFileName : SyntheticFileName;
+        var slice = layers == 16 ? string.Empty : $", {layers} of its 16 layers";
+        if (layers != 16)
+        {
+            name = name.Replace(".gguf", $"-{layers}layers.gguf", StringComparison.Ordinal);
+        }
+
+        var path = System.IO.Path.Combine(dir, name);
         var description = scripted
-            ? "synthetic Llama-Guard-3-1B shape (random Q8_0 weights + scripted Llama Guard answers, real Llama 3 vocabulary)"
-            : "synthetic Llama-Guard-3-1B shape (random Q8_0 weights, random answers, real Llama 3 vocabulary)";
+            ? $"synthetic Llama-Guard-3-1B shape{slice} (random Q8_0 weights + scripted Llama Guard answers, real Llama 3 vocabulary)"
+            : $"synthetic Llama-Guard-3-1B shape{slice} (random Q8_0 weights, random answers, real Llama 3 vocabulary)";
         if (File.Exists(path))
         {
             return new BenchModel(path, description, IsDemo: false, IsSynthetic: true);
         }
 
         var tokenizer = Llama3Tokenizer.EnsureCached(dir, log);
-        log.WriteLine($"generating {path} (~1.3 GB, once) ...");
+        log.WriteLine($"generating {path} ({(layers == 16 ? "~1.3 GB" : $"{layers} layers")}, once) ...");
         var temp = $"{path}.{Environment.ProcessId}.tmp";
         var watch = Stopwatch.StartNew();
         try
         {
-            SyntheticModel.Write(temp, new SyntheticModelOptions { TokenizerJsonPath = tokenizer, Seed = 1, ScriptedAnswers = scripted });
+            SyntheticModel.Write(temp, new SyntheticModelOptions { TokenizerJsonPath = tokenizer, Seed = 1, ScriptedAnswers = scripted, BlockCount = layers });
             File.Move(temp, path, overwrite: true);
         }
         finally

@@ -40,19 +40,33 @@ public sealed class MixedTenantsWorkload : IWorkload
 
         var singleSlot = await Runner.BaselineAsync(new SingleSlotPrefixCache(context.BaselineWeights, context.BaselineSettings), warmUp, checks, context.Output);
 
+        // node-llama-cpp with one context sequence per tenant (its caller), each with automatic prefix reuse.
+        var peer = await Runner.PeerAsync(context, warmUp, checks, PeerNotes.Name);
+
         await Runner.WarmUpAsync(context.EngineSystem, warmUp);
         var engine = await Runner.SequentialAsync(context.EngineSystem, checks, context.Output);
 
         var overrides = engine.Results.Count(r => r.ThresholdOverride);
+        var rows = new List<ReportRow> { ReportRow.From(naive, naive, naive), ReportRow.From(singleSlot, naive, naive) };
+        var notes = new List<string>
+        {
+            "warm-up: one unmeasured default-policy check per system; the other tenants' headers are cached on first use",
+            $"threshold-0.3 tenant: {overrides} verdict(s) changed by the threshold (not compared with the greedy baselines)",
+        };
+        if (peer is { } p)
+        {
+            rows.Add(ReportRow.From(p.Run, naive, naive));
+            notes.Add($"peer: {p.Description} (one sequence per tenant)");
+            notes.Add(PeerNotes.VersusPeer(engine, p.Run));
+        }
+
+        rows.Add(ReportRow.From(engine, naive, naive));
         return new WorkloadReport(
             Id,
             $"mixed tenants: {checks.Count} single checks round-robin over {TenantPolicies.All.Count} policies ({string.Join(", ", TenantPolicies.All.Select(t => t.Tenant))})",
             naive.System,
-            [ReportRow.From(naive, naive, naive), ReportRow.From(singleSlot, naive, naive), ReportRow.From(engine, naive, naive)],
-            [
-                "warm-up: one unmeasured default-policy check per system; the other tenants' headers are cached on first use",
-                $"threshold-0.3 tenant: {overrides} verdict(s) changed by the threshold (not compared with the greedy baselines)",
-            ],
+            rows,
+            notes,
             []);
     }
 }

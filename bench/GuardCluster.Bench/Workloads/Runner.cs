@@ -77,4 +77,24 @@ public static class Runner
         await WarmUpAsync(baseline, warmUp).ConfigureAwait(false);
         return await SequentialAsync(baseline, checks, progress).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Measures the node-llama-cpp peer (a fresh child process per call, loaded with the engine's settings) after the
+    /// same unmeasured warm-up as the other systems; null when the peer is skipped. Also returns what the peer reported
+    /// about itself (versions, sequences, threads).
+    /// </summary>
+    public static async Task<(SystemRun Run, string Description)?> PeerAsync(
+        BenchContext context, IEnumerable<BenchCheck> warmUp, IReadOnlyList<BenchCheck> checks, string name, bool fresh = false)
+    {
+        if (context.Peer is null)
+        {
+            return null;
+        }
+
+        var warm = warmUp.ToList();
+        using var peer = await context.StartPeerAsync([.. warm, .. checks], name, fresh).ConfigureAwait(false);
+        await WarmUpAsync(peer, warm).ConfigureAwait(false);
+        var run = await SequentialAsync(peer, checks, context.Output).ConfigureAwait(false);
+        return (run, peer.Description);
+    }
 }

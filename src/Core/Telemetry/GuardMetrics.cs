@@ -35,6 +35,11 @@ public sealed class GuardMetrics : IDisposable
     private readonly Histogram<double> _prefill;
     private readonly Histogram<double> _decode;
     private readonly Histogram<int> _sequencesPerDecode;
+    private readonly Counter<long> _auditWritten;
+    private readonly Counter<long> _auditDropped;
+    private readonly Counter<long> _auditWriteErrors;
+    private readonly Counter<long> _auditExpired;
+    private Func<long>? _auditQueueDepth;
     private readonly Lock _enginesGate = new();
     private readonly List<Func<EngineGauges>> _engines = [];
 
@@ -63,6 +68,11 @@ public sealed class GuardMetrics : IDisposable
         _sequencesPerDecode = _meter.CreateHistogram("guard.engine.sequences_per_decode", "{sequence}", "Sequences batched into one llama.cpp decode call.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = SequenceBuckets });
 
+        _auditWritten = _meter.CreateCounter<long>("guard.audit.written", "{entry}", "Audit-log entries written to the audit store.");
+        _auditDropped = _meter.CreateCounter<long>("guard.audit.dropped", "{entry}", "Audit-log entries dropped because the in-memory audit queue was full.");
+        _auditWriteErrors = _meter.CreateCounter<long>("guard.audit.write_errors", "{entry}", "Audit-log entries lost because the audit store failed to write them.");
+        _auditExpired = _meter.CreateCounter<long>("guard.audit.expired", "{entry}", "Audit-log entries deleted by the retention job.");
+        _meter.CreateObservableGauge("guard.audit.queue_depth", () => _auditQueueDepth?.Invoke() ?? 0L, "{entry}", "Audit-log entries waiting in memory to be written.");
         _meter.CreateObservableGauge("guard.engine.queue_depth", () => (long)Sum(e => e.QueueDepth), "{request}", "Checks waiting for an engine sequence now.");
         _meter.CreateObservableCounter("guard.kv_cache.hits", () => CacheMeasurements(hits: true), "{lookup}",
             "KV cache lookups that reused cached KV, by kind (policy: a one-off check started from a cached policy header; conversation: a turn reused its branch).");
@@ -124,6 +134,21 @@ public sealed class GuardMetrics : IDisposable
         _prefill.Record(verdict.Timings.PrefillMs / 1000);
         _decode.Record(verdict.Timings.DecodeMs / 1000);
     }
+
+    /// <summary>Audit-log entries written to the store.</summary>
+    public void AuditWritten(int entries) => _auditWritten.Add(entries);
+
+    /// <summary>An audit-log entry dropped because the queue was full.</summary>
+    public void AuditDropped() => _auditDropped.Add(1);
+
+    /// <summary>Audit-log entries lost to a failed store write.</summary>
+    public void AuditWriteFailed(int entries) => _auditWriteErrors.Add(entries);
+
+    /// <summary>Audit-log entries deleted by the retention job.</summary>
+    public void AuditExpired(long entries) => _auditExpired.Add(entries);
+
+    /// <summary>Sets how the audit queue's depth is read at each scrape (one audit writer per host).</summary>
+    public void ObserveAuditQueue(Func<long> depth) => _auditQueueDepth = depth;
 
     /// <summary>One llama.cpp decode call carrying <paramref name="sequences"/> sequences.</summary>
     public void DecodeCompleted(int sequences) => _sequencesPerDecode.Record(sequences);

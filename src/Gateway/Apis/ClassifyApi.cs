@@ -3,6 +3,7 @@ using GuardCluster.Contracts;
 using GuardCluster.Contracts.Grains;
 using GuardCluster.Core;
 using GuardCluster.Core.Serialization;
+using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
@@ -50,6 +51,7 @@ public static class ClassifyApi
             () => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(request, cancellationToken), cancellationToken);
         lease.ChargePromptTokens(result.Verdict.Usage.PromptTokens);
         context.Response.Headers[SiloHeader] = result.Silo;
+        AuditCapture.Add(context, AuditEndpoints.Classify, AuditCapture.CheckedText(input.Conversation), result.Verdict, tenant.Policy.Version);
         return TypedResults.Ok(new ClassifyResponse(VerdictJson.ToDto(result.Verdict), tenant.Policy.Version));
     }
 
@@ -101,6 +103,11 @@ public static class ClassifyApi
             cancellationToken));
         var verdicts = await Task.WhenAll(calls);
         lease.ChargePromptTokens(verdicts.Sum(v => v.Verdict.Usage.PromptTokens));
+        for (var i = 0; i < verdicts.Length; i++)
+        {
+            AuditCapture.Add(request.HttpContext, AuditEndpoints.Batch, AuditCapture.CheckedText(inputs[i].Conversation), verdicts[i].Verdict, tenant.Policy.Version, item: i);
+        }
+
         return TypedResults.Ok(new BatchResponse(
             [.. verdicts.Select(v => new ClassifyResponse(VerdictJson.ToDto(v.Verdict), tenant.Policy.Version))]));
     }

@@ -3,6 +3,7 @@ using GuardCluster.Contracts;
 using GuardCluster.Contracts.Grains;
 using GuardCluster.Core;
 using GuardCluster.Core.Serialization;
+using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
@@ -59,6 +60,7 @@ public static class ConversationsApi
         if (!turn.Replayed)
         {
             lease.ChargePromptTokens(stored.Verdict.Usage.PromptTokens);
+            AuditCapture.Add(request.HttpContext, AuditEndpoints.Conversation, stored.Content, stored.Verdict, stored.PolicyVersion, id, stored.MessageId);
         }
 
         return TypedResults.Ok(new AppendResponse(VerdictJson.ToDto(stored.Verdict), stored.PolicyVersion, stored.Turn, turn.Replayed));

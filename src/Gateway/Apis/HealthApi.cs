@@ -7,7 +7,9 @@ namespace GuardCluster.Gateway.Apis;
 /// <summary>
 /// <c>/healthz</c>: 200 once the host can classify (model loaded and silo active, or cluster connected), else 503.
 /// <c>/readyz</c>: the same check, and also 503 while the host is shutting down so load balancers drain it first.
-/// Both are anonymous and touch no grain. A host that registered no <see cref="IGuardReadiness"/> is never ready.
+/// <c>/livez</c>: 200 whenever the process serves HTTP, whatever the model or cluster state (a container liveness
+/// probe: restarting a silo that is still loading its model would never let it finish).
+/// All are anonymous and touch no grain. A host that registered no <see cref="IGuardReadiness"/> is never ready.
 /// </summary>
 public static class HealthApi
 {
@@ -16,6 +18,7 @@ public static class HealthApi
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/healthz", (IServiceProvider services) => Check(services, checkStopping: false)).WithTags("Health");
         app.MapGet("/readyz", (IServiceProvider services) => Check(services, checkStopping: true)).WithTags("Health");
+        app.MapGet("/livez", () => TypedResults.Ok(new HealthResponse("alive", "serving HTTP"))).WithTags("Health");
         return app;
     }
 

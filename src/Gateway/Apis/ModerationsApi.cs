@@ -3,6 +3,7 @@ using GuardCluster.Core;
 using GuardCluster.Core.Conversations;
 using GuardCluster.Core.Text;
 using GuardCluster.Contracts.Grains;
+using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
@@ -46,7 +47,7 @@ public static class ModerationsApi
 
         var conversations = parsed.Inputs.Select((text, i) => ToConversation(text, limits, parsed.IsArray ? $"input[{i}]" : "input")).ToArray();
         using var lease = quotas.Enter(tenant, checks: conversations.Count(c => c is not null));
-        var tasks = conversations.Select(async conversation =>
+        var tasks = conversations.Select(async (conversation, index) =>
         {
             if (conversation is null)
             {
@@ -57,6 +58,7 @@ public static class ModerationsApi
             var verdict = (await TransientRetry.OnceAsync(
                 () => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(request, cancellationToken), cancellationToken)).Verdict;
             lease.ChargePromptTokens(verdict.Usage.PromptTokens);
+            AuditCapture.Add(request.HttpContext, AuditEndpoints.Moderation, parsed.Inputs[index], verdict, tenant.Policy.Version, item: parsed.IsArray ? index : null);
             return (Result: ModerationMapper.FromVerdict(verdict, policy), Model: (string?)verdict.Model);
         });
         var results = await Task.WhenAll(tasks);

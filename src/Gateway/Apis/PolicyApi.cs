@@ -1,4 +1,5 @@
 using GuardCluster.Contracts.Grains;
+using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
@@ -25,10 +26,10 @@ public static class PolicyApi
         return group;
     }
 
-    private static Ok<PolicyResponse> Get(TenantCaller tenant, HttpResponse response)
+    private static Ok<PolicyResponse> Get(TenantCaller tenant, HttpResponse response, IOptions<AuditOptions> audit)
     {
         response.Headers[HeaderNames.ETag] = PolicyUpdate.ETag(tenant.Policy.Version);
-        return TypedResults.Ok(PolicyResponse.From(tenant.Policy, tenant.Snapshot.Quota));
+        return TypedResults.Ok(PolicyResponse.From(tenant.Policy, tenant.Snapshot.Quota, audit.Value));
     }
 
     private static async Task<Ok<PolicyResponse>> PutAsync(
@@ -37,16 +38,17 @@ public static class PolicyApi
         IGrainFactory grains,
         TenantDirectory directory,
         IOptions<GatewayOptions> options,
+        IOptions<AuditOptions> audit,
         CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        var parsed = PolicyUpdate.Parse(JsonBody.RequireObject(body));
+        var parsed = PolicyUpdate.Parse(JsonBody.RequireObject(body), audit.Value.MaxRetentionDays);
         var ifVersions = PolicyUpdate.AcceptedVersions(request.Headers.IfMatch, parsed.Version);
         try
         {
             var stored = await grains.GetGrain<ITenantGrain>(tenant.Id).UpdatePolicyAsync(parsed.Patch, ifVersions);
             request.HttpContext.Response.Headers[HeaderNames.ETag] = PolicyUpdate.ETag(stored.Version);
-            return TypedResults.Ok(PolicyResponse.From(stored, tenant.Snapshot.Quota));
+            return TypedResults.Ok(PolicyResponse.From(stored, tenant.Snapshot.Quota, audit.Value));
         }
         finally
         {

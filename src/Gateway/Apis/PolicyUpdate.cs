@@ -20,15 +20,20 @@ public static class PolicyUpdate
 {
     public const string LimitsProperty = "limits";
     public const string VersionProperty = "version";
+    public const string AuditProperty = "audit";
+    public const string StoreContentProperty = "store_content";
+    public const string RetentionDaysProperty = "retention_days";
 
     private static readonly string[] Fields =
     [
-        GuardInputJson.CategoriesProperty, GuardInputJson.ExcludedProperty, GuardInputJson.ThresholdProperty, LimitsProperty, VersionProperty,
+        GuardInputJson.CategoriesProperty, GuardInputJson.ExcludedProperty, GuardInputJson.ThresholdProperty, LimitsProperty, VersionProperty, AuditProperty,
     ];
 
     public sealed record Parsed(PolicyPatch Patch, int? Version);
 
-    public static Parsed Parse(JsonElement root)
+    /// <param name="root">The body.</param>
+    /// <param name="maxRetentionDays">The operator's cap on <c>audit.retention_days</c> (<c>Guard:Audit:MaxRetentionDays</c>).</param>
+    public static Parsed Parse(JsonElement root, int maxRetentionDays = Audit.AuditOptions.DefaultMaxRetentionDays)
     {
         JsonBody.AllowOnly(root, null, Fields);
         var categories = JsonBody.Optional(root, GuardInputJson.CategoriesProperty);
@@ -37,6 +42,7 @@ public static class PolicyUpdate
         var threshold = JsonBody.Optional(root, GuardInputJson.ThresholdProperty);
         var limits = JsonBody.Optional(root, LimitsProperty);
         var version = JsonBody.Optional(root, VersionProperty);
+        var (storeContent, retentionDays) = JsonBody.Optional(root, AuditProperty) is { } a ? ParseAudit(a, maxRetentionDays) : (null, null);
 
         var parsedCategories = categories is { } c ? GuardInputJson.ParseCategories(c) : null;
         var patch = new PolicyPatch
@@ -47,8 +53,50 @@ public static class PolicyUpdate
             SetsThreshold = hasThreshold,
             Threshold = threshold is { } t ? GuardInputJson.ParseThreshold(t) : null,
             Limits = limits is { } l ? LimitsJson.ParseNamed(l, LimitsProperty) : null,
+            AuditStoreContent = storeContent,
+            AuditRetentionDays = retentionDays,
         };
         return new Parsed(patch, version is { } v ? ParseVersion(v) : null);
+    }
+
+    /// <summary><c>"audit": {"store_content": bool, "retention_days": 1..cap}</c>; each field optional.</summary>
+    private static (bool? StoreContent, int? RetentionDays) ParseAudit(JsonElement audit, int maxRetentionDays)
+    {
+        if (audit.ValueKind != JsonValueKind.Object)
+        {
+            throw new GuardValidationException(GuardErrorCodes.InvalidType, "'audit' must be an object.", AuditProperty);
+        }
+
+        JsonBody.AllowOnly(audit, AuditProperty, StoreContentProperty, RetentionDaysProperty);
+        bool? storeContent = null;
+        if (JsonBody.Optional(audit, StoreContentProperty, AuditProperty) is { } store)
+        {
+            storeContent = store.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw new GuardValidationException(GuardErrorCodes.InvalidType, "'audit.store_content' must be true or false.", $"{AuditProperty}.{StoreContentProperty}"),
+            };
+        }
+
+        int? retentionDays = null;
+        if (JsonBody.Optional(audit, RetentionDaysProperty, AuditProperty) is { } days)
+        {
+            if (days.ValueKind != JsonValueKind.Number)
+            {
+                throw new GuardValidationException(GuardErrorCodes.InvalidType, "'audit.retention_days' must be an integer.", $"{AuditProperty}.{RetentionDaysProperty}");
+            }
+
+            if (!days.TryGetInt32(out var value) || value < 1 || value > maxRetentionDays)
+            {
+                throw new Errors.GatewayProblemException(
+                    422, GuardErrorCodes.InvalidRetentionDays, $"'audit.retention_days' must be a whole number of days from 1 to {maxRetentionDays} (the operator's cap).", $"{AuditProperty}.{RetentionDaysProperty}");
+            }
+
+            retentionDays = value;
+        }
+
+        return (storeContent, retentionDays);
     }
 
     /// <summary>The policy's entity tag: its version, quoted.</summary>

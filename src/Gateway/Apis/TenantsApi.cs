@@ -1,5 +1,6 @@
 using GuardCluster.Contracts;
 using GuardCluster.Contracts.Grains;
+using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
@@ -67,11 +68,16 @@ public static class TenantsApi
         }
     }
 
-    private static async Task<NoContent> DeleteAsync(string id, IGrainFactory grains, TenantDirectory directory)
+    private static async Task<NoContent> DeleteAsync(string id, IGrainFactory grains, TenantDirectory directory, AuditPurge audit)
     {
         RequireTenantId(id);
         var deleted = await grains.GetGrain<ITenantGrain>(id).DeleteAsync();
         directory.Invalidate(id);
+        if (deleted)
+        {
+            await audit.DeleteTenantAsync(id);
+        }
+
         return deleted ? TypedResults.NoContent() : throw NotFound(id);
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GuardCluster.Gateway.Apis;
+using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Quotas;
@@ -71,6 +72,7 @@ public static class GatewayServiceExtensions
         services.Configure<Health.ShutdownOptions>(configuration.GetSection(Health.ShutdownOptions.Section));
         services.AddHostedService<Health.ShutdownDrain>();
         services.AddGuardTelemetry(configuration);
+        services.AddGuardAudit(configuration);
         return services;
     }
 
@@ -99,6 +101,7 @@ public static class GatewayServiceExtensions
         api.MapClassifyApi();
         api.MapConversationsApi();
         api.MapModerationsApi();
+        api.MapAuditApi();
         app.MapGuardMetrics();
 
         app.MapOpenApi();

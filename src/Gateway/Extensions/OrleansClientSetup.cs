@@ -8,7 +8,8 @@ namespace GuardCluster.Gateway.Extensions;
 /// configuration serves both: <c>Cluster:ClusterId</c>/<c>Cluster:ServiceId</c> (default <c>guardcluster</c>),
 /// <c>Cluster:Clustering</c> = <c>Localhost</c> (default; silo gateway ports <c>Cluster:GatewayPorts</c>, e.g.
 /// <c>30000,30001,30002</c>, else <c>Cluster:GatewayPort</c>, 30000)
-/// or <c>Redis</c> (<c>Cluster:RedisConnectionString</c>). Not the <c>Orleans</c> section: Orleans 10 reads
+/// <c>Postgres</c> (<c>Cluster:PostgresConnectionString</c>) or <c>Redis</c> (<c>Cluster:RedisConnectionString</c>);
+/// TLS to the silos when <c>Cluster:Tls:CertificatePath</c> is set. Not the <c>Orleans</c> section: Orleans 10 reads
 /// <c>Orleans:Clustering</c> itself and fails on any value there that lacks its own <c>ProviderType</c> key.
 /// </summary>
 public static class OrleansClientSetup
@@ -26,6 +27,33 @@ public static class OrleansClientSetup
         var clusterId = cluster["ClusterId"] ?? DefaultId;
         var serviceId = cluster["ServiceId"] ?? DefaultId;
         var provider = cluster["Clustering"];
+        var tls = cluster.GetSection("Tls").Get<ClusterTlsSettings>() ?? new ClusterTlsSettings();
+        if (tls.Enabled)
+        {
+            var certificate = tls.LoadCertificate();
+            client.UseTls(certificate, options => ClusterTlsSettings.Configure(options, certificate));
+        }
+
+        if (string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            var connection = cluster["PostgresConnectionString"];
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                throw new InvalidOperationException("Cluster:Clustering is Postgres but Cluster:PostgresConnectionString is empty.");
+            }
+
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = clusterId;
+                options.ServiceId = serviceId;
+            });
+            client.UseAdoNetClustering(options =>
+            {
+                options.Invariant = "Npgsql";
+                options.ConnectionString = connection;
+            });
+            return;
+        }
 
         // How often the client re-reads the live gateway list (Orleans: 1 min). A gateway whose connection fails is
         // dropped at once; this bounds how long a new or restarted silo waits before this client uses it.
@@ -56,7 +84,7 @@ public static class OrleansClientSetup
 
         if (!string.IsNullOrEmpty(provider) && !string.Equals(provider, "Localhost", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException($"Unknown Cluster:Clustering '{provider}'; use Localhost or Redis.");
+            throw new InvalidOperationException($"Unknown Cluster:Clustering '{provider}'; use Localhost, Postgres or Redis.");
         }
 
         // Several silos on one machine: list every silo's gateway port so calls with varying worker keys spread over them.

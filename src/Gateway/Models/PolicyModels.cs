@@ -39,10 +39,12 @@ public sealed record PolicyResponse(
     IReadOnlyList<string> ExcludedCategoryKeys,
     double? Threshold,
     LimitsBody Limits,
-    LimitsBody Quotas)
+    LimitsBody Quotas,
+    AuditSettingsBody Audit)
 {
-    public static PolicyResponse From(TenantPolicy policy, TenantLimits quota)
+    public static PolicyResponse From(TenantPolicy policy, TenantLimits quota, Audit.AuditOptions audit)
     {
+        ArgumentNullException.ThrowIfNull(audit);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(quota);
         return new(
@@ -51,7 +53,8 @@ public sealed record PolicyResponse(
             policy.Policy.ExcludedCodes,
             policy.Policy.Threshold,
             LimitsBody.From(policy.Limits.Within(quota)),
-            LimitsBody.From(quota));
+            LimitsBody.From(quota),
+            new AuditSettingsBody(policy.Audit?.StoreContent ?? false, audit.RetentionDaysFor(policy.Audit)));
     }
 }
 
@@ -66,4 +69,5 @@ public sealed record PolicyUpdateRequest(
     IReadOnlyList<string>? ExcludedCategoryKeys,
     double? Threshold,
     LimitsBody? Limits,
-    int? Version);
+    int? Version,
+    AuditSettingsBody? Audit);

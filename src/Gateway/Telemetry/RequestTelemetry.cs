@@ -1,3 +1,5 @@
+using GuardCluster.Gateway.Audit;
+using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Models;
 using GuardCluster.Gateway.Moderation;
 
@@ -57,15 +59,36 @@ internal sealed class RequestTelemetry
         string.Join(',', verdicts.GroupBy(v => v, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Count()}"));
 }
 
-/// <summary>Hands each endpoint's answer to the request's <see cref="RequestTelemetry"/> (verdicts and timings for the log line).</summary>
-internal sealed class VerdictCaptureFilter : IEndpointFilter
+/// <summary>
+/// Hands each endpoint's answer to the request's <see cref="RequestTelemetry"/> (verdicts and timings for the log line),
+/// and the verdicts the endpoint noted in its <see cref="AuditCapture"/> to the audit log: the one place audit records
+/// are made, after the endpoint succeeded, at the cost of an in-memory append each.
+/// </summary>
+internal sealed class VerdictCaptureFilter(AuditWriter audit, TimeProvider clock) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
+        var http = context.HttpContext;
+        var capture = audit.Enabled && http.Features.Get<TenantCaller>() is not null ? new AuditCapture() : null;
+        http.Features.Set(capture);
         var result = await next(context);
-        context.HttpContext.Features.Get<RequestTelemetry>()?.Capture(result is IValueHttpResult value ? value.Value : result);
+        http.Features.Get<RequestTelemetry>()?.Capture(result is IValueHttpResult value ? value.Value : result);
+        if (capture is { Checks.Count: > 0, Endpoint: { } endpoint } && http.Features.Get<TenantCaller>() is { } tenant)
+        {
+            var now = clock.GetUtcNow();
+            var settings = tenant.Policy.Audit;
+            var storeContent = settings?.StoreContent ?? false;
+            var retention = audit.Options.RetentionDaysFor(settings);
+            foreach (var check in capture.Checks)
+            {
+                audit.TryAppend(new AuditRecord(
+                    tenant.Id, tenant.Snapshot.Incarnation, now, endpoint, check.ConversationId, check.MessageId, check.Item,
+                    check.Verdict, check.PolicyVersion, check.Content, storeContent, retention));
+            }
+        }
+
         return result;
     }
 }

@@ -7,6 +7,7 @@ using GuardCluster.Grains.Hosting;
 using GuardCluster.Grains.Quotas;
 using GuardCluster.Models;
 using GuardCluster.Silo.Storage;
+using GuardCluster.Silo.Storage.Postgres;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
@@ -52,9 +53,12 @@ public static class GuardSilo
         var modelPath = ResolveModelPath(guard);
         var engine = modelPath is null ? null : guard.Model.ToEngineOptions(modelPath);
 
+        // Before UseOrleans: hosted services start in order, so the schema exists before the silo reads it.
+        AddPostgresSchemaInitializer(builder, orleans, guard.Storage);
         builder.UseOrleans(silo =>
         {
             ConfigureClustering(silo, orleans);
+            ConfigureTls(silo, orleans);
             silo.AddGuardStorage(guard.Storage);
             silo.AddGuardGrains(engine);
             silo.AddDashboard();
@@ -148,18 +152,32 @@ public static class GuardSilo
             var connection = orleans.RedisConnectionString
                 ?? throw new InvalidOperationException("Cluster:RedisConnectionString is required for Redis clustering.");
             silo.UseRedisClustering(connection);
-            // Other machines must reach this silo: advertise a real interface address, never loopback.
-            var address = orleans.AdvertisedIp is { } ip ? IPAddress.Parse(ip) : FirstNonLoopbackAddress();
-            silo.ConfigureEndpoints(address, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+            ConfigureNetworkEndpoints(silo, orleans);
+        }
+        else if (string.Equals(orleans.Clustering, "Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            var connection = orleans.PostgresConnectionString
+                ?? throw new InvalidOperationException("Cluster:PostgresConnectionString is required for Postgres clustering.");
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = PostgresSchema.Invariant;
+                o.ConnectionString = connection;
+            });
+            ConfigureNetworkEndpoints(silo, orleans);
         }
         else if (string.Equals(orleans.Clustering, "Localhost", StringComparison.OrdinalIgnoreCase))
         {
+            if (orleans.Kubernetes)
+            {
+                throw new InvalidOperationException("Cluster:Kubernetes needs a shared membership store: set Cluster:Clustering to Postgres or Redis.");
+            }
+
             var primary = orleans.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
             silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, primary, orleans.ServiceId, orleans.ClusterId);
         }
         else
         {
-            throw new InvalidOperationException($"Unknown Cluster:Clustering '{orleans.Clustering}' (use Localhost or Redis).");
+            throw new InvalidOperationException($"Unknown Cluster:Clustering '{orleans.Clustering}' (use Localhost, Postgres or Redis).");
         }
     }
 
@@ -203,6 +221,68 @@ public static class GuardSilo
             : throw new InvalidOperationException($"Cluster:Membership:{name} must be at least 1.");
     }
 
+    /// <summary>Many machines: listen on all addresses, advertise one other machines reach (never loopback).</summary>
+    private static void ConfigureNetworkEndpoints(ISiloBuilder silo, ClusterSettings orleans)
+    {
+        if (orleans.Kubernetes)
+        {
+            // The pod's IP (POD_IP) and name, and ClusterId/ServiceId from ORLEANS_CLUSTER_ID/ORLEANS_SERVICE_ID when set;
+            // the ports stay ours. Silos of a dead pod are declared dead (and the pod deleted) by a silo watching the API.
+            silo.ConfigureEndpoints(orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseKubernetesHosting();
+            return;
+        }
+
+        var address = orleans.AdvertisedIp is { } ip ? IPAddress.Parse(ip) : FirstNonLoopbackAddress();
+        silo.ConfigureEndpoints(address, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+    }
+
+    private static void ConfigureTls(ISiloBuilder silo, ClusterSettings orleans)
+    {
+        if (orleans.Tls.Enabled)
+        {
+            var certificate = orleans.Tls.LoadCertificate();
+            silo.UseTls(certificate, options => ClusterTlsSettings.Configure(options, certificate));
+        }
+    }
+
+    private static void AddPostgresSchemaInitializer(WebApplicationBuilder builder, ClusterSettings orleans, GuardSiloOptions.StorageSettings storage)
+    {
+        if (!orleans.PostgresInitSchema)
+        {
+            return;
+        }
+
+        var targets = PostgresSchemaTargets(orleans, storage);
+        if (targets.Count == 0)
+        {
+            throw new InvalidOperationException("Cluster:PostgresInitSchema is true but neither Cluster:Clustering nor Guard:Storage:Provider is Postgres.");
+        }
+
+        builder.Services.AddHostedService(_ => new PostgresSchemaInitializer(targets));
+    }
+
+    /// <summary>The PostgreSQL databases this configuration uses, with the script each needs.</summary>
+    public static IReadOnlyList<(string ConnectionString, string Script)> PostgresSchemaTargets(ClusterSettings orleans, GuardSiloOptions.StorageSettings storage)
+    {
+        ArgumentNullException.ThrowIfNull(orleans);
+        ArgumentNullException.ThrowIfNull(storage);
+        var targets = new List<(string, string)>();
+        if (string.Equals(orleans.Clustering, "Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            targets.Add((orleans.PostgresConnectionString
+                ?? throw new InvalidOperationException("Cluster:PostgresConnectionString is required for Postgres clustering."), PostgresSchema.ClusteringScript));
+        }
+
+        if (string.Equals(storage.Provider, "Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            targets.Add((storage.PostgresConnectionString
+                ?? throw new InvalidOperationException("Guard:Storage:PostgresConnectionString is required for Postgres storage."), PostgresSchema.StorageScript));
+        }
+
+        return targets;
+    }
+
     private static IPAddress FirstNonLoopbackAddress() =>
         System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
             .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
@@ -233,11 +313,22 @@ public static class GuardSilo
                     o.DeleteStateOnClear = true;
                 }));
                 break;
+            case "POSTGRES":
+                var postgres = storage.PostgresConnectionString
+                    ?? throw new InvalidOperationException("Guard:Storage:PostgresConnectionString is required for Postgres storage.");
+                // Orleans' binary serializer, as with SQLite and Redis (the ADO.NET provider's JSON default would mangle Core records).
+                silo.AddAdoNetGrainStorage(GuardStorage.Name, options => options.Configure<Serializer>((o, serializer) =>
+                {
+                    o.Invariant = PostgresSchema.Invariant;
+                    o.ConnectionString = postgres;
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
+                break;
             case "MEMORY":
                 silo.AddMemoryGrainStorage(GuardStorage.Name);
                 break;
             default:
-                throw new InvalidOperationException($"Unknown Guard:Storage:Provider '{storage.Provider}' (use Sqlite, Redis or Memory).");
+                throw new InvalidOperationException($"Unknown Guard:Storage:Provider '{storage.Provider}' (use Sqlite, Postgres, Redis or Memory).");
         }
 
         return silo;

@@ -118,11 +118,13 @@ public sealed class GuardSiloOptions
 
     public sealed class StorageSettings
     {
-        /// <summary><c>Sqlite</c> (default, durable, one machine), <c>Redis</c> (many machines) or <c>Memory</c> (tests only).</summary>
+        /// <summary><c>Sqlite</c> (default, durable, one machine), <c>Postgres</c> or <c>Redis</c> (many machines), or <c>Memory</c> (tests only).</summary>
         public string Provider { get; set; } = "Sqlite";
 
         public string SqlitePath { get; set; } = "data/guardcluster.db";
 
         public string? RedisConnectionString { get; set; }
+
+        public string? PostgresConnectionString { get; set; }
     }
 }

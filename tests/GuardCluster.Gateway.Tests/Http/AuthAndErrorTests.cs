@@ -117,6 +117,8 @@ public sealed class AuthAndErrorTests(GuardApiFixture api)
         Assert.Equal("ready", (await ApiAssert.JsonAsync(health, HttpStatusCode.OK)).GetProperty("status").GetString());
         using var ready = await client.GetAsync("/readyz");
         await ApiAssert.JsonAsync(ready, HttpStatusCode.OK);
+        using var live = await client.GetAsync("/livez");
+        Assert.Equal("alive", (await ApiAssert.JsonAsync(live, HttpStatusCode.OK)).GetProperty("status").GetString());
 
         using var openApi = await client.GetAsync("/openapi/v1.json");
         var doc = await ApiAssert.JsonAsync(openApi, HttpStatusCode.OK);

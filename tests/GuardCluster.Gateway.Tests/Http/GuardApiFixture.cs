@@ -28,6 +28,12 @@ public class GuardApiFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>This host's services (e.g. the audit writer, to write out its queue before a test reads the log).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The host is not started.");
+
+    /// <summary>A folder of this fixture's own (its audit log lives here), deleted on dispose.</summary>
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "guardcluster-tests-" + Guid.NewGuid().ToString("N"));
+
     public async Task InitializeAsync()
     {
         var builder = GuardSilo.CreateBuilder([], b =>
@@ -42,6 +48,7 @@ public class GuardApiFixture : IAsyncLifetime
                 ["Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Guard:Audit:Path"] = Path.Combine(DataDirectory, "audit.db"),
 
                 // Every test comes from 127.0.0.1; only the quota tests' own host limits failed authentications.
                 ["Guard:Gateway:AuthFailuresPerMinute"] = "100000",
@@ -68,6 +75,15 @@ public class GuardApiFixture : IAsyncLifetime
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
         }
     }
 

@@ -81,7 +81,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [MemberData(nameof(ClusterBackend.All), MemberType = typeof(ClusterBackend))]
+    [MemberData(nameof(ClusterBackend.Redis), MemberType = typeof(ClusterBackend))]
     public async Task A_rolling_restart_with_SIGTERM_fails_no_request(string backendName)
     {
         var total = Stopwatch.StartNew();

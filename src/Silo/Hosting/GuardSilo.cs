@@ -184,37 +184,37 @@ public static class GuardSilo
     /// <summary>Failure detection: <c>Cluster:Membership:*</c> over Orleans' defaults (see <see cref="ClusterSettings.MembershipSettings"/>).</summary>
     private static void ConfigureMembership(ISiloBuilder silo, ClusterSettings.MembershipSettings settings)
     {
+        // Checked here, at build time, so a bad value stops the silo with one line before anything starts.
+        var probe = Seconds(settings.ProbeTimeoutSeconds, "ProbeTimeoutSeconds");
+        var missed = Positive(settings.NumMissedProbesLimit, "NumMissedProbesLimit");
+        var probed = Positive(settings.NumProbedSilos, "NumProbedSilos");
+        var votes = Positive(settings.NumVotesForDeathDeclaration, "NumVotesForDeathDeclaration");
+        var voteExpiry = Seconds(settings.DeathVoteExpirationSeconds, "DeathVoteExpirationSeconds");
+        var refresh = Seconds(settings.TableRefreshSeconds, "TableRefreshSeconds");
+        var alive = Seconds(settings.IAmAliveTablePublishSeconds, "IAmAliveTablePublishSeconds");
         silo.Configure<ClusterMembershipOptions>(o =>
         {
-            if (settings.ProbeTimeoutSeconds is { } probe)
+            if (probe is { } timeout)
             {
-                o.ProbeTimeout = Seconds(probe, "ProbeTimeoutSeconds");
-                o.MinProbeTimeout = o.ProbeTimeout / 2;
-                o.MaxProbeTimeout = o.ProbeTimeout * 4;
+                o.ProbeTimeout = timeout;
+                o.MinProbeTimeout = timeout / 2;
+                o.MaxProbeTimeout = timeout * 4;
             }
 
-            o.NumMissedProbesLimit = Positive(settings.NumMissedProbesLimit, "NumMissedProbesLimit") ?? o.NumMissedProbesLimit;
-            o.NumProbedSilos = Positive(settings.NumProbedSilos, "NumProbedSilos") ?? o.NumProbedSilos;
-            o.NumVotesForDeathDeclaration = Positive(settings.NumVotesForDeathDeclaration, "NumVotesForDeathDeclaration") ?? o.NumVotesForDeathDeclaration;
-            if (settings.DeathVoteExpirationSeconds is { } votes)
-            {
-                o.DeathVoteExpirationTimeout = Seconds(votes, "DeathVoteExpirationSeconds");
-            }
-
-            if (settings.TableRefreshSeconds is { } refresh)
-            {
-                o.TableRefreshTimeout = Seconds(refresh, "TableRefreshSeconds");
-            }
-
-            if (settings.IAmAliveTablePublishSeconds is { } alive)
-            {
-                o.IAmAliveTablePublishTimeout = Seconds(alive, "IAmAliveTablePublishSeconds");
-            }
+            o.NumMissedProbesLimit = missed ?? o.NumMissedProbesLimit;
+            o.NumProbedSilos = probed ?? o.NumProbedSilos;
+            o.NumVotesForDeathDeclaration = votes ?? o.NumVotesForDeathDeclaration;
+            o.DeathVoteExpirationTimeout = voteExpiry ?? o.DeathVoteExpirationTimeout;
+            o.TableRefreshTimeout = refresh ?? o.TableRefreshTimeout;
+            o.IAmAliveTablePublishTimeout = alive ?? o.IAmAliveTablePublishTimeout;
         });
 
-        static TimeSpan Seconds(double value, string name) => value > 0 && value <= 3600
-            ? TimeSpan.FromSeconds(value)
-            : throw new InvalidOperationException($"Cluster:Membership:{name} must be between 0 and 3600 seconds.");
+        static TimeSpan? Seconds(double? value, string name) => value switch
+        {
+            null => null,
+            > 0 and <= 3600 => TimeSpan.FromSeconds(value.Value),
+            _ => throw new InvalidOperationException($"Cluster:Membership:{name} must be more than 0 and at most 3600 seconds."),
+        };
 
         static int? Positive(int? value, string name) => value is null or > 0
             ? value

@@ -13,6 +13,13 @@ public sealed class GatewayOptions
     /// </summary>
     public int TenantCacheSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Stale if error: when the tenant grain cannot be reached (a silo died, the grain is re-activating) or does not
+    /// answer within 2 s, serve the last snapshot this process loaded if it is at most this old. 0 turns it off
+    /// (such requests then fail with 503 <c>cluster_unavailable</c>).
+    /// </summary>
+    public int TenantStaleIfErrorSeconds { get; set; } = 300;
+
     /// <summary>Largest accepted request body (Kestrel <c>MaxRequestBodySize</c> and a per-request cap).</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 

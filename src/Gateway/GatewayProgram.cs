@@ -27,6 +27,7 @@ public static class GatewayProgram
     private static async Task RunAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        ShutdownOptions.ApplyExecutableDefault(builder.Configuration, builder.Configuration);
         builder.UseOrleansClient(client => OrleansClientSetup.Configure(client, builder.Configuration));
         builder.Services.AddGuardGateway(builder.Configuration);
 

@@ -1,8 +1,9 @@
+using GuardCluster.Gateway.Health;
 using GuardCluster.Silo.Hosting;
 
 try
 {
-    var app = GuardSilo.Build(GuardSilo.CreateBuilder(args));
+    var app = GuardSilo.Build(GuardSilo.CreateBuilder(args, b => ShutdownOptions.ApplyExecutableDefault(b.Configuration, b.Configuration)));
     await app.RunAsync();
     return 0;
 }

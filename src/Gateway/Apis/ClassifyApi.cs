@@ -46,7 +46,9 @@ public static class ClassifyApi
         using var body = await JsonBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
         var input = Parse(body.RootElement, tenant.EffectivePolicy);
         using var lease = quotas.Enter(tenant, checks: 1);
-        var result = await grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(new GuardRequest(input.Conversation, input.Policy, TenantId: tenant.Id), cancellationToken);
+        var request = new GuardRequest(input.Conversation, input.Policy, TenantId: tenant.Id);
+        var result = await TransientRetry.OnceAsync(
+            () => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(request, cancellationToken), cancellationToken);
         lease.ChargePromptTokens(result.Verdict.Usage.PromptTokens);
         context.Response.Headers[SiloHeader] = result.Silo;
         AuditCapture.Add(context, AuditEndpoints.Classify, AuditCapture.CheckedText(input.Conversation), result.Verdict, tenant.Policy.Version);
@@ -96,7 +98,9 @@ public static class ClassifyApi
         using var lease = quotas.Enter(tenant, checks: count);
 
         // Each item gets its own worker key, so a batch fans out over silos like separate calls would.
-        var calls = inputs.Select(i => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(new GuardRequest(i.Conversation, i.Policy, TenantId: tenant.Id), cancellationToken));
+        var calls = inputs.Select(i => TransientRetry.OnceAsync(
+            () => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(new GuardRequest(i.Conversation, i.Policy, TenantId: tenant.Id), cancellationToken),
+            cancellationToken));
         var verdicts = await Task.WhenAll(calls);
         lease.ChargePromptTokens(verdicts.Sum(v => v.Verdict.Usage.PromptTokens));
         for (var i = 0; i < verdicts.Length; i++)

@@ -9,6 +9,7 @@ using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
 using GuardCluster.Gateway.Quotas;
+using GuardCluster.Gateway.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using GuardCluster.Contracts.Identity;
@@ -49,7 +50,12 @@ public static class ConversationsApi
         using var lease = quotas.Enter(tenant, checks: 1);
 
         // The grain applies the limits that apply (own settings within the quota), including max_conversations.
-        var turn = await Grain(grains, tenant, id).AppendAsync(message, tenant.EffectivePolicy, cancellationToken);
+        // A turn with a message_id is idempotent (a stored id is replayed), so a transient cluster error is retried
+        // once here; without one a retry could store the message twice, so the client decides.
+        var grain = Grain(grains, tenant, id);
+        var turn = message.MessageId is null
+            ? await grain.AppendAsync(message, tenant.EffectivePolicy, cancellationToken)
+            : await TransientRetry.OnceAsync(() => grain.AppendAsync(message, tenant.EffectivePolicy, cancellationToken), cancellationToken);
         var stored = turn.Message;
         if (!turn.Replayed)
         {

@@ -54,8 +54,9 @@ public static class ModerationsApi
                 return (Result: ModerationMapper.Unflagged(policy), Model: (string?)null);
             }
 
-            var worker = grains.GetGrain<IGuardWorkerGrain>(keys.Next());
-            var verdict = (await worker.ClassifyAsync(new GuardRequest(conversation, policy, TenantId: tenant.Id), cancellationToken)).Verdict;
+            var check = new GuardRequest(conversation, policy, TenantId: tenant.Id);
+            var verdict = (await TransientRetry.OnceAsync(
+                () => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(check, cancellationToken), cancellationToken)).Verdict;
             lease.ChargePromptTokens(verdict.Usage.PromptTokens);
             AuditCapture.Add(request.HttpContext, AuditEndpoints.Moderation, parsed.Inputs[index], verdict, tenant.Policy.Version, item: parsed.IsArray ? index : null);
             return (Result: ModerationMapper.FromVerdict(verdict, policy), Model: (string?)verdict.Model);

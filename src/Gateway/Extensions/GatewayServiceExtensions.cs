@@ -69,6 +69,8 @@ public static class GatewayServiceExtensions
         services.AddSingleton<AdminKey>();
         services.AddSingleton<TenantDirectory>();
         services.AddSingleton<WorkerKeys>();
+        services.Configure<Health.ShutdownOptions>(configuration.GetSection(Health.ShutdownOptions.Section));
+        services.AddHostedService<Health.ShutdownDrain>();
         services.AddGuardTelemetry(configuration);
         services.AddGuardAudit(configuration);
         return services;

@@ -16,6 +16,7 @@ public static class OrleansClientSetup
 {
     public const string Section = "Cluster";
     public const string DefaultId = "guardcluster";
+    public const double DefaultGatewayListRefreshSeconds = 10;
 
     public static void Configure(IClientBuilder client, IConfiguration configuration)
     {
@@ -53,6 +54,16 @@ public static class OrleansClientSetup
             });
             return;
         }
+
+        // How often the client re-reads the live gateway list (Orleans: 1 min). A gateway whose connection fails is
+        // dropped at once; this bounds how long a new or restarted silo waits before this client uses it.
+        var refresh = cluster.GetValue<double?>("GatewayListRefreshSeconds") ?? DefaultGatewayListRefreshSeconds;
+        if (refresh is <= 0 or > 3600)
+        {
+            throw new InvalidOperationException("Cluster:GatewayListRefreshSeconds must be between 0 and 3600.");
+        }
+
+        client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(refresh));
 
         if (string.Equals(provider, "Redis", StringComparison.OrdinalIgnoreCase))
         {

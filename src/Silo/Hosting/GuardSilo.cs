@@ -145,6 +145,7 @@ public static class GuardSilo
             o.ClusterId = orleans.ClusterId;
             o.ServiceId = orleans.ServiceId;
         });
+        ConfigureMembership(silo, orleans.Membership);
 
         if (string.Equals(orleans.Clustering, "Redis", StringComparison.OrdinalIgnoreCase))
         {
@@ -178,6 +179,46 @@ public static class GuardSilo
         {
             throw new InvalidOperationException($"Unknown Cluster:Clustering '{orleans.Clustering}' (use Localhost, Postgres or Redis).");
         }
+    }
+
+    /// <summary>Failure detection: <c>Cluster:Membership:*</c> over Orleans' defaults (see <see cref="ClusterSettings.MembershipSettings"/>).</summary>
+    private static void ConfigureMembership(ISiloBuilder silo, ClusterSettings.MembershipSettings settings)
+    {
+        // Checked here, at build time, so a bad value stops the silo with one line before anything starts.
+        var probe = Seconds(settings.ProbeTimeoutSeconds, "ProbeTimeoutSeconds");
+        var missed = Positive(settings.NumMissedProbesLimit, "NumMissedProbesLimit");
+        var probed = Positive(settings.NumProbedSilos, "NumProbedSilos");
+        var votes = Positive(settings.NumVotesForDeathDeclaration, "NumVotesForDeathDeclaration");
+        var voteExpiry = Seconds(settings.DeathVoteExpirationSeconds, "DeathVoteExpirationSeconds");
+        var refresh = Seconds(settings.TableRefreshSeconds, "TableRefreshSeconds");
+        var alive = Seconds(settings.IAmAliveTablePublishSeconds, "IAmAliveTablePublishSeconds");
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            if (probe is { } timeout)
+            {
+                o.ProbeTimeout = timeout;
+                o.MinProbeTimeout = timeout / 2;
+                o.MaxProbeTimeout = timeout * 4;
+            }
+
+            o.NumMissedProbesLimit = missed ?? o.NumMissedProbesLimit;
+            o.NumProbedSilos = probed ?? o.NumProbedSilos;
+            o.NumVotesForDeathDeclaration = votes ?? o.NumVotesForDeathDeclaration;
+            o.DeathVoteExpirationTimeout = voteExpiry ?? o.DeathVoteExpirationTimeout;
+            o.TableRefreshTimeout = refresh ?? o.TableRefreshTimeout;
+            o.IAmAliveTablePublishTimeout = alive ?? o.IAmAliveTablePublishTimeout;
+        });
+
+        static TimeSpan? Seconds(double? value, string name) => value switch
+        {
+            null => null,
+            > 0 and <= 3600 => TimeSpan.FromSeconds(value.Value),
+            _ => throw new InvalidOperationException($"Cluster:Membership:{name} must be more than 0 and at most 3600 seconds."),
+        };
+
+        static int? Positive(int? value, string name) => value is null or > 0
+            ? value
+            : throw new InvalidOperationException($"Cluster:Membership:{name} must be at least 1.");
     }
 
     /// <summary>Many machines: listen on all addresses, advertise one other machines reach (never loopback).</summary>

@@ -90,13 +90,52 @@ public sealed class TenantDirectoryTests
         Assert.Equal(2, grain.Calls);
     }
 
-    private static (TenantDirectory Directory, FakeTenantGrain Grain, ManualClock Clock) Create(int ttlSeconds, int unknownEntries = 100)
+    [Fact]
+    public async Task A_tenant_grain_that_cannot_be_reached_is_served_from_the_last_snapshot_within_the_stale_bound()
+    {
+        var (directory, grain, clock) = Create(ttlSeconds: 5, staleSeconds: 300);
+        Assert.Equal(1, (await directory.GetAsync("acme"))!.Policy.Version);
+
+        // Its silo died: the cached entry expires and the reload fails with a transient cluster error.
+        grain.Fail = true;
+        clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(1, (await directory.GetAsync("acme"))!.Policy.Version);
+        Assert.Equal(1, (await directory.GetAsync("acme"))!.Policy.Version);
+
+        // Back: the next lookup reads the grain again, and the fresh snapshot is used.
+        grain.Fail = false;
+        grain.Version = 2;
+        Assert.Equal(2, (await directory.GetAsync("acme"))!.Policy.Version);
+
+        // Older than the bound: the error goes to the caller (503 cluster_unavailable).
+        grain.Fail = true;
+        clock.Advance(TimeSpan.FromSeconds(301));
+        await Assert.ThrowsAsync<TimeoutException>(() => directory.GetAsync("acme"));
+    }
+
+    [Fact]
+    public async Task Stale_snapshots_are_never_served_after_a_local_write_or_when_turned_off()
+    {
+        var (directory, grain, _) = Create(ttlSeconds: 5, staleSeconds: 300);
+        await directory.GetAsync("acme");
+        directory.Invalidate("acme"); // a rotation or deletion through this host
+        grain.Fail = true;
+        await Assert.ThrowsAsync<TimeoutException>(() => directory.GetAsync("acme"));
+
+        var (off, offGrain, offClock) = Create(ttlSeconds: 5, staleSeconds: 0);
+        await off.GetAsync("acme");
+        offGrain.Fail = true;
+        offClock.Advance(TimeSpan.FromSeconds(6));
+        await Assert.ThrowsAsync<TimeoutException>(() => off.GetAsync("acme"));
+    }
+
+    private static (TenantDirectory Directory, FakeTenantGrain Grain, ManualClock Clock) Create(int ttlSeconds, int unknownEntries = 100, int staleSeconds = 300)
     {
         var grain = new FakeTenantGrain();
         var factory = DispatchProxy.Create<IGrainFactory, GrainFactoryProxy>();
         ((GrainFactoryProxy)(object)factory).Grain = grain;
         var clock = new ManualClock();
-        var directory = new TenantDirectory(factory, Options.Create(new GatewayOptions { TenantCacheSeconds = ttlSeconds, UnknownTenantCacheEntries = unknownEntries }), clock);
+        var directory = new TenantDirectory(factory, Options.Create(new GatewayOptions { TenantCacheSeconds = ttlSeconds, UnknownTenantCacheEntries = unknownEntries, TenantStaleIfErrorSeconds = staleSeconds }), clock);
         return (directory, grain, clock);
     }
 

@@ -225,7 +225,11 @@ internal sealed partial class InferenceScheduler
     private void FailStep(DecodeResult result)
     {
         // A failed decode leaves this step's KV undefined: drop every active sequence (and its branch) rather than guess.
-        var error = new InvalidOperationException($"llama.cpp decode failed: {result}.");
+        // No KV slot even after giving back the cache's cells: the context is too fragmented for this step's batch right
+        // now (cells are free, but not where llama.cpp needs them). That passes as jobs finish: a retryable 503, not a 500.
+        Exception error = result == DecodeResult.NoKvSlot
+            ? new EngineUnavailableException("The engine's KV cache has no room for this step right now; retry shortly.")
+            : new InvalidOperationException($"llama.cpp decode failed: {result}.");
         LogDecodeFailed(result, _active.Count);
         foreach (var job in _active)
         {

@@ -13,7 +13,7 @@ internal sealed class TenantUsage
 {
     public static readonly TimeSpan HalfLife = TimeSpan.FromSeconds(2);
 
-    public static readonly TimeSpan RecentWindow = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan RecentWindow = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<string, double> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastSeen = new(StringComparer.Ordinal);

@@ -45,6 +45,8 @@ public static class GatewayServiceExtensions
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
+        // Before AddProblemDetails: the first writer that accepts a problem writes it, and OpenAI routes want theirs.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAiErrorWriter>());
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             // snake_case everywhere, including the trace id ASP.NET Core adds as "traceId".

@@ -136,6 +136,10 @@ public sealed class OpenAiModerationTests(GuardApiFixture api)
         using var client = api.Client(key);
         using var method = await client.GetAsync("/v1/moderations");
         await ApiAssert.OpenAiErrorAsync(method, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+        using var subPath = await client.PostJsonAsync("/v1/moderations/extra", """{"input":"a"}""");
+        await ApiAssert.OpenAiErrorAsync(subPath, HttpStatusCode.NotFound, "not_found");
+        using var otherOpenAiPath = await client.PostJsonAsync("/v1/chat/completions", "{}");
+        await ApiAssert.ProblemAsync(otherOpenAiPath, HttpStatusCode.NotFound, "not_found");
 
         using var native = await anonymous.PostJsonAsync("/v1/classify", """{"messages":[]}""");
         await ApiAssert.ProblemAsync(native, HttpStatusCode.Unauthorized, "missing_api_key");

@@ -41,6 +41,9 @@ test("an array of strings is one result per string, in order", async () => {
   response.results.forEach(assertOpenAiResult);
   assert.equal(response.results[0].flagged, false);
   assert.equal(response.results[1].flagged, true);
+  // A safe input still gets probabilities, not zeros.
+  assert.ok(response.results[0].category_scores.violence > 0, JSON.stringify(response.results[0].category_scores));
+  assert.ok(response.results[0].category_scores.violence < response.results[1].category_scores.violence);
 });
 
 test("an array of content parts is one input judged together", async () => {

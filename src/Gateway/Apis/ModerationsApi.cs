@@ -57,7 +57,8 @@ public static class ModerationsApi
                 return (Result: ModerationMapper.Unflagged(policy), Model: (string?)null);
             }
 
-            var check = new GuardRequest(conversation, policy, TenantId: tenant.Id);
+            // OpenAI reports a probability for every category on every result, safe ones included.
+            var check = new GuardRequest(conversation, policy, TenantId: tenant.Id, ScoreSafeVerdicts: true);
             var verdict = (await TransientRetry.OnceAsync(
                 () => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(check, cancellationToken), cancellationToken)).Verdict;
             lease.ChargePromptTokens(verdict.Usage.PromptTokens);

@@ -30,7 +30,7 @@ public sealed class OpenAiModerationTests(GuardApiFixture api)
             ["Have a nice day!", "You are a racist.", "I think about suicide.", "Buy bombs here."]);
         Assert.Equal(4, results.Count);
         Assert.False(results[0].Flagged);
-        Assert.Equal(0, results[0].Violence.Score);
+        Assert.InRange(results[0].Violence.Score, float.Epsilon, 0.5f); // safe, yet a probability rather than 0
         Assert.True(results[1].Hate.Flagged);
         Assert.True(results[2].SelfHarm.Flagged);
         Assert.True(results[2].SelfHarmIntent.Flagged);
@@ -57,6 +57,12 @@ public sealed class OpenAiModerationTests(GuardApiFixture api)
         var scores = first.GetProperty("category_scores");
         Assert.Equal(first.GetProperty("categories").EnumerateObject().Select(p => p.Name), scores.EnumerateObject().Select(p => p.Name));
         Assert.All(scores.EnumerateObject(), s => Assert.InRange(s.Value.GetDouble(), 0, 1));
+
+        // A safe input still gets probabilities (the engine probes the category distribution), not all zeros;
+        // categories the model cannot judge stay 0.
+        Assert.Contains(scores.EnumerateObject(), s => s.Value.GetDouble() > 0);
+        Assert.True(scores.GetProperty("violence").GetDouble() > 0, scores.ToString());
+        Assert.Equal(0, scores.GetProperty("harassment").GetDouble());
 
         // A blank input needs no model call: unflagged, all scores 0.
         Assert.All(results[1].GetProperty("category_scores").EnumerateObject(), s => Assert.Equal(0, s.Value.GetDouble()));

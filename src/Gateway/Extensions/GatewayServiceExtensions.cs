@@ -97,6 +97,7 @@ public static class GatewayServiceExtensions
         var api = app.MapGroup("").AddEndpointFilter<VerdictCaptureFilter>();
         api.MapHealthApi();
         api.MapTenantsApi();
+        api.MapTenantPolicyApi();
         api.MapPolicyApi();
         api.MapClassifyApi();
         api.MapConversationsApi();

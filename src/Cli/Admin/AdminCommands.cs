@@ -21,7 +21,7 @@ public sealed class AdminCommands(CliHost host)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(work);
-        using var client = new GuardAdminClient(Connection.Resolve(result));
+        using var client = new GuardAdminClient(Connection.Resolve(result, Host));
         await work(client, result.GetValue(Json)).ConfigureAwait(false);
         return 0;
     }

@@ -42,16 +42,17 @@ public sealed class AdminConnectionOptions
     }
 
     /// <summary>The endpoint and key of this invocation; a missing key or a malformed URL is a usage error.</summary>
-    public AdminEndpoint Resolve(ParseResult result)
+    public AdminEndpoint Resolve(ParseResult result, Hosting.CliHost host)
     {
-        var url = result.GetValue(Url) ?? Environment.GetEnvironmentVariable(UrlVariable);
+        ArgumentNullException.ThrowIfNull(host);
+        var url = result.GetValue(Url) ?? host.GetEnvironmentVariable(UrlVariable);
         url = string.IsNullOrWhiteSpace(url) ? DefaultUrl : url.Trim();
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
         {
             throw Hosting.CliException.Usage($"--url must be an http:// or https:// URL (got '{url}')");
         }
 
-        var key = result.GetValue(AdminKey) ?? Environment.GetEnvironmentVariable(AdminKeyVariable);
+        var key = result.GetValue(AdminKey) ?? host.GetEnvironmentVariable(AdminKeyVariable);
         if (string.IsNullOrWhiteSpace(key))
         {
             throw Hosting.CliException.Usage($"the admin key is required: pass --admin-key or set {AdminKeyVariable}");

@@ -7,7 +7,7 @@ namespace GuardCluster.Cli.Admin;
 
 /// <summary>
 /// The admin side of the HTTP API. Every failure becomes a <see cref="CliException"/> with one line: a problem+json
-/// answer as <c>&lt;detail&gt; (&lt;code&gt;, HTTP &lt;status&gt;)</c>, exit 2 for 4xx (the request was wrong) and 1 for 5xx;
+/// answer as <c>&lt;detail&gt; (&lt;code&gt;[ at &lt;path&gt;], HTTP &lt;status&gt;)</c>, exit 2 for 4xx (the request was wrong) and 1 for 5xx;
 /// network failures and timeouts exit 1. The admin key goes only into the Authorization header.
 /// </summary>
 public sealed class GuardAdminClient : IDisposable
@@ -106,10 +106,11 @@ public sealed class GuardAdminClient : IDisposable
             {
                 detail = Text(problem.RootElement, "detail") ?? Text(problem.RootElement, "title");
                 code = Text(problem.RootElement, "code");
-                var path = Text(problem.RootElement, "path");
-                if (detail is not null && path is not null && !detail.Contains(path, StringComparison.Ordinal))
+
+                // As local validation errors read: "(code at path)", so both kinds point at the field alike.
+                if (code is not null && Text(problem.RootElement, "path") is { } path)
                 {
-                    detail = $"{detail} [at {path}]";
+                    code = $"{code} at {path}";
                 }
             }
         }

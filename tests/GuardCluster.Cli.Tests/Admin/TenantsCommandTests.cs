@@ -87,7 +87,7 @@ public sealed class TenantsCommandTests(GuardHostFixture host) : IDisposable
         Assert.Equal($"deleted tenant {id}", deleted.Stdout.Trim());
         var gone = await host.AdminAsync("tenants", "show", id);
         Assert.Equal(2, gone.ExitCode);
-        Assert.Equal($"error: Tenant '{id}' does not exist. (tenant_not_found, HTTP 404)", Assert.Single(gone.ErrorLines));
+        Assert.Equal($"error: Tenant '{id}' does not exist. (tenant_not_found at id, HTTP 404)", Assert.Single(gone.ErrorLines));
     }
 
     [Fact]
@@ -121,9 +121,9 @@ public sealed class TenantsCommandTests(GuardHostFixture host) : IDisposable
 
         Assert.Equal(0.25, JsonNode.Parse(fromStdin.Stdout)!["threshold"]!.GetValue<double>());
         Assert.Equal(2, invalid.ExitCode);
-        Assert.Matches(@"^error: .*threshold.* \([a-z_]+, HTTP 4\d\d\)$", Assert.Single(invalid.ErrorLines));
+        Assert.Matches(@"^error: .*threshold.* \([a-z_]+ at threshold, HTTP 4\d\d\)$", Assert.Single(invalid.ErrorLines));
         Assert.Equal(2, unknownField.ExitCode);
-        Assert.Matches(@"^error: .*\(unknown_field, HTTP 400\)$", Assert.Single(unknownField.ErrorLines));
+        Assert.Matches(@"^error: .*\(unknown_field at [a-z_.]+, HTTP 400\)$", Assert.Single(unknownField.ErrorLines));
         Assert.Equal(2, notJson.ExitCode);
         Assert.StartsWith("error: policy file is not valid JSON", Assert.Single(notJson.ErrorLines), StringComparison.Ordinal);
     }
@@ -144,7 +144,7 @@ public sealed class TenantsCommandTests(GuardHostFixture host) : IDisposable
         Assert.Equal(2, notNumber.ExitCode);
         Assert.Equal("error: limit 'max_turns' must be an integer or 'default' (got 'lots')", Assert.Single(notNumber.ErrorLines));
         Assert.Equal(2, unknown.ExitCode);
-        Assert.Matches(@"^error: .*requests_per_hour.* \(unknown_field, HTTP 400\)$", Assert.Single(unknown.ErrorLines));
+        Assert.Matches(@"^error: .*requests_per_hour.* \(unknown_field at [a-z_.]+, HTTP 400\)$", Assert.Single(unknown.ErrorLines));
         Assert.True(JsonNode.Parse(back.Stdout)!["max_turns"]!["is_default"]!.GetValue<bool>());
     }
 
@@ -168,7 +168,7 @@ public sealed class TenantsCommandTests(GuardHostFixture host) : IDisposable
         var result = await host.AdminAsync("tenants", "show", "Not_Valid!");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Matches(@"^error: Tenant ids are .* \(invalid_tenant_id, HTTP 422\)$", Assert.Single(result.ErrorLines));
+        Assert.Matches(@"^error: Tenant ids are .* \(invalid_tenant_id at id, HTTP 422\)$", Assert.Single(result.ErrorLines));
     }
 
     [Fact]

@@ -52,6 +52,12 @@ public sealed class AdminConnectionOptions
             throw Hosting.CliException.Usage($"--url must be an http:// or https:// URL (got '{url}')");
         }
 
+        // A base with a path (https://host/guard) must end in '/', or relative routes would replace its last segment.
+        if (!baseUri.AbsolutePath.EndsWith('/'))
+        {
+            baseUri = new Uri(baseUri.GetLeftPart(UriPartial.Path) + "/");
+        }
+
         var key = result.GetValue(AdminKey) ?? host.GetEnvironmentVariable(AdminKeyVariable);
         if (string.IsNullOrWhiteSpace(key))
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using GuardCluster.Cli.Admin;
 using GuardCluster.Cli.Commands;
 using GuardCluster.Cli.Hosting;
 using GuardCluster.Cli.Libraries;
@@ -49,7 +50,7 @@ public static class GuardCtl
     {
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log engine activity to stderr", Recursive = true };
         var eval = EvalCommand.Create(host, verbose);
-        var root = new RootCommand("guardctl: prompts, classification, evaluation, model files and database schema for GuardCluster (Llama Guard 3)")
+        var root = new RootCommand("guardctl: prompts, classification, evaluation, model files, database schema and cluster administration for GuardCluster (Llama Guard 3)")
         {
             verbose,
             PromptCommand.Create(host, verbose),
@@ -57,6 +58,7 @@ public static class GuardCtl
             eval,
             ModelCommand.Create(host),
             DbCommand.Create(host),
+            TenantsCommand.Create(host),
         };
         HelpWithNotes.Install(root, new Dictionary<Command, string> { [eval] = EvalCommand.Notes });
         return root;

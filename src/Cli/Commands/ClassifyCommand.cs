@@ -13,7 +13,9 @@ public static class ClassifyCommand
         var model = CommonOptions.Model(required: true);
         var threshold = CommonOptions.Threshold();
         var engine = new EngineOptionSet();
-        var command = new Command("classify", "Classify one guard input and print the verdict JSON") { input, model, threshold };
+        // The verdict is JSON either way; --json is accepted so scripts can pass it to every command alike.
+        var jsonOutput = CommonOptions.Json();
+        var command = new Command("classify", "Classify one guard input and print the verdict JSON") { input, model, threshold, jsonOutput };
         engine.AddTo(command);
 
         command.SetAction(async (result, ct) =>

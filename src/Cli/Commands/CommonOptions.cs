@@ -45,6 +45,18 @@ public static class CommonOptions
             : Fail<int>(r, $"{name} must be an integer of at least {minimum}"),
     };
 
+    public static Option<double?> PositiveSeconds(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "SECONDS",
+        CustomParser = r => double.TryParse(Token(r), NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x > 0 && x <= 3600
+            ? x
+            : Fail<double>(r, $"{name} must be a number of seconds above 0 and at most 3600"),
+    };
+
+    /// <summary><c>--json</c>: the command's result as one JSON document on stdout (shapes in docs/cli.md).</summary>
+    public static Option<bool> Json() => new("--json") { Description = "Print the result as JSON (shapes in docs/cli.md)" };
+
     private static string Token(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
 
     private static T? Fail<T>(ArgumentResult result, string message)

@@ -23,7 +23,8 @@ public static class DbCommand
         var clustering = new Option<bool>("--clustering") { Description = "Only the clustering (membership) tables" };
         var storage = new Option<bool>("--storage") { Description = "Only the grain storage table" };
         var print = new Option<bool>("--print") { Description = "Write the SQL to stdout instead of applying it (for psql -f)" };
-        var command = new Command("init", "Create or update the tables and stored queries (safe to run again)") { connection, clustering, storage, print };
+        var json = CommonOptions.Json();
+        var command = new Command("init", "Create or update the tables and stored queries (safe to run again)") { connection, clustering, storage, print, json };
         command.SetAction(async (result, ct) =>
         {
             var onlyClustering = result.GetValue(clustering);
@@ -41,6 +42,11 @@ public static class DbCommand
 
             if (result.GetValue(print))
             {
+                if (result.GetValue(json))
+                {
+                    throw CliException.Usage("--print writes SQL; it cannot be combined with --json");
+                }
+
                 foreach (var script in scripts)
                 {
                     await host.Stdout.WriteLineAsync(PostgresSchema.ReadScript(script)).ConfigureAwait(false);
@@ -64,7 +70,15 @@ public static class DbCommand
                 throw CliException.Runtime($"could not apply the schema: {error.Message}", error);
             }
 
-            await host.Stdout.WriteLineAsync($"applied {string.Join(", ", scripts)}").ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                await JsonOutput.WriteAsync(host.Stdout, new AppliedSchema(scripts)).ConfigureAwait(false);
+            }
+            else
+            {
+                await host.Stdout.WriteLineAsync($"applied {string.Join(", ", scripts)}").ConfigureAwait(false);
+            }
+
             return 0;
         });
         return command;

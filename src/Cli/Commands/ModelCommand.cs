@@ -19,12 +19,13 @@ public static class ModelCommand
     private static Command Demo(CliHost host)
     {
         var output = Out();
-        var command = new Command("demo", "Write the small built-in demo model (for trying the tool, not for real decisions)") { output };
+        var json = CommonOptions.Json();
+        var command = new Command("demo", "Write the small built-in demo model (for trying the tool, not for real decisions)") { output, json };
         command.SetAction(async (result, ct) =>
         {
             var path = Path.GetFullPath(result.GetRequiredValue(output));
             host.Libraries.WriteDemoModel(path);
-            await host.Stdout.WriteLineAsync($"wrote {path} ({new FileInfo(path).Length} bytes)").ConfigureAwait(false);
+            await WroteAsync(host, path, result.GetValue(json)).ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -39,7 +40,8 @@ public static class ModelCommand
         {
             Description = "Plant the demo guard's answer circuit: same cost per token, but it answers like Llama Guard (what the benchmark uses)",
         };
-        var command = new Command("synth", "Write a synthetic Llama Guard-shaped model with random weights") { output, tokenizer, seed, scripted };
+        var json = CommonOptions.Json();
+        var command = new Command("synth", "Write a synthetic Llama Guard-shaped model with random weights") { output, tokenizer, seed, scripted, json };
         command.SetAction(async (result, ct) =>
         {
             var path = Path.GetFullPath(result.GetRequiredValue(output));
@@ -50,8 +52,8 @@ public static class ModelCommand
                 await Task.Run(() => host.Libraries.WriteSyntheticModel(path, tokenizerPath, result.GetValue(seed), result.GetValue(scripted), new FractionProgress(sink)), ct)
                     .ConfigureAwait(false);
                 return true;
-            }).ConfigureAwait(false);
-            await host.Stdout.WriteLineAsync($"wrote {path} ({new FileInfo(path).Length} bytes)").ConfigureAwait(false);
+            }, enabled: !result.GetValue(json)).ConfigureAwait(false);
+            await WroteAsync(host, path, result.GetValue(json)).ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -60,11 +62,18 @@ public static class ModelCommand
     private static Command Info(CliHost host)
     {
         var file = new Argument<string>("PATH") { Description = "GGUF model file" };
-        var command = new Command("info", "Show a GGUF file's architecture, shape, quantisation, vocabulary and chat template") { file };
+        var json = CommonOptions.Json();
+        var command = new Command("info", "Show a GGUF file's architecture, shape, quantisation, vocabulary and chat template") { file, json };
         command.SetAction(async (result, ct) =>
         {
             var path = InputFiles.RequireExistingFile(result.GetRequiredValue(file), "model file");
             var description = host.Libraries.DescribeModel(path);
+            if (result.GetValue(json))
+            {
+                await JsonOutput.WriteAsync(host.Stdout, description.Json).ConfigureAwait(false);
+                return 0;
+            }
+
             var width = description.Facts.Count == 0 ? 0 : description.Facts.Max(f => f.Key.Length) + 1;
             foreach (var (key, value) in description.Facts)
             {
@@ -80,5 +89,14 @@ public static class ModelCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>"wrote PATH (N bytes)", or with --json <c>{"path": ..., "bytes": N}</c>.</summary>
+    private static Task WroteAsync(CliHost host, string path, bool json)
+    {
+        var bytes = new FileInfo(path).Length;
+        return json
+            ? JsonOutput.WriteAsync(host.Stdout, new WrittenModel(path, bytes))
+            : host.Stdout.WriteLineAsync($"wrote {path} ({bytes} bytes)");
     }
 }

@@ -21,11 +21,13 @@ public static class ModelPullCommand
             }
         });
 
+        var json = CommonOptions.Json();
         var command = new Command("pull", "Download a model to PATH, resuming PATH.part with HTTP Range requests when present")
         {
             source,
             output,
             sha256,
+            json,
         };
 
         command.SetAction(async (result, ct) =>
@@ -57,7 +59,15 @@ public static class ModelPullCommand
             http.DefaultRequestHeaders.UserAgent.ParseAdd("guardctl/1.0");
             var downloader = new ModelDownloader(http);
             var downloaded = await ProgressDisplay.RunAsync(host, Path.GetFileName(destination), ProgressUnit.Bytes, sink =>
-                downloader.DownloadAsync(from, destination, result.GetValue(sha256), p => sink.Report(p.BytesDone, p.TotalBytes), ct)).ConfigureAwait(false);
+                downloader.DownloadAsync(from, destination, result.GetValue(sha256), p => sink.Report(p.BytesDone, p.TotalBytes), ct),
+                enabled: !result.GetValue(json)).ConfigureAwait(false);
+
+            if (result.GetValue(json))
+            {
+                var pulled = new PulledModel(downloaded.Path, downloaded.Bytes, downloaded.Sha256, result.GetValue(sha256) is not null, downloaded.Resumed);
+                await JsonOutput.WriteAsync(host.Stdout, pulled).ConfigureAwait(false);
+                return 0;
+            }
 
             var verified = result.GetValue(sha256) is null ? "" : ", checksum verified";
             var resumed = downloaded.Resumed ? ", resumed" : "";

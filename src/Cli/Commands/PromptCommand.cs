@@ -17,11 +17,13 @@ public static class PromptCommand
         var input = CommonOptions.Input();
         var tokens = new Option<bool>("--tokens") { Description = "Print one line per token: id<TAB>special|text<TAB>piece (JSON string); needs --model" };
         var model = CommonOptions.Model(required: false);
+        var jsonOutput = CommonOptions.Json();
         var command = new Command("prompt", "Print the exact Llama Guard prompt for a guard input (no trailing newline)")
         {
             input,
             tokens,
             model,
+            jsonOutput,
         };
 
         command.SetAction(async (result, ct) =>
@@ -36,6 +38,7 @@ public static class PromptCommand
             InputFiles.RequireJson(json, "input");
             var (conversation, policy) = host.Libraries.ParseInput(json);
             var prompt = host.Libraries.RenderPrompt(conversation, policy);
+            var asJson = result.GetValue(jsonOutput);
             foreach (var warning in prompt.Warnings)
             {
                 await host.Stderr.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
@@ -43,7 +46,15 @@ public static class PromptCommand
 
             if (modelValue is null || !result.GetValue(tokens))
             {
-                await host.Stdout.WriteAsync(prompt.Text).ConfigureAwait(false);
+                if (asJson)
+                {
+                    await JsonOutput.WriteAsync(host.Stdout, new PromptJson(prompt.Text, prompt.Warnings, null)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await host.Stdout.WriteAsync(prompt.Text).ConfigureAwait(false);
+                }
+
                 return 0;
             }
 
@@ -51,7 +62,15 @@ public static class PromptCommand
             var lease = await EngineLease.LoadAsync(host, new(path), result.GetValue(verbose), ct).ConfigureAwait(false);
             await using (lease.ConfigureAwait(false))
             {
-                foreach (var token in lease.Engine.Tokenize(prompt))
+                var promptTokens = lease.Engine.Tokenize(prompt);
+                if (asJson)
+                {
+                    var tokenJson = promptTokens.Select(t => new PromptTokenJson(t.Id, t.IsSpecial, t.Piece)).ToList();
+                    await JsonOutput.WriteAsync(host.Stdout, new PromptJson(prompt.Text, prompt.Warnings, tokenJson)).ConfigureAwait(false);
+                    return 0;
+                }
+
+                foreach (var token in promptTokens)
                 {
                     await host.Stdout.WriteLineAsync(FormatToken(token)).ConfigureAwait(false);
                 }

@@ -72,7 +72,29 @@ public sealed class GuardLibraries : IGuardLibraries
             new("vocab size", Format(s.VocabSize)),
             new("tokenizer", $"{s.TokenizerModel ?? "-"} (pre {s.TokenizerPre ?? "-"})"),
         ];
-        return new ModelDescription(facts, s.ChatTemplate);
+        var json = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["architecture"] = s.Architecture,
+            ["name"] = s.Name,
+            ["file_size_bytes"] = s.FileSizeBytes,
+            ["gguf_version"] = s.GgufVersion,
+            ["parameters"] = s.ParameterCount,
+            ["quantisation"] = s.FileType,
+            ["tensor_count"] = s.TensorCount,
+            ["tensor_types"] = s.TensorTypeCounts.OrderByDescending(kv => kv.Value).ToDictionary(kv => kv.Key.ToString(), kv => kv.Value, StringComparer.Ordinal),
+            ["context_length"] = s.ContextLength,
+            ["embedding_length"] = s.EmbeddingLength,
+            ["blocks"] = s.BlockCount,
+            ["heads"] = s.HeadCount,
+            ["kv_heads"] = s.HeadCountKv,
+            ["feed_forward_length"] = s.FeedForwardLength,
+            ["rope_freq_base"] = s.RopeFreqBase,
+            ["vocab_size"] = s.VocabSize,
+            ["tokenizer_model"] = s.TokenizerModel,
+            ["tokenizer_pre"] = s.TokenizerPre,
+            ["chat_template"] = s.ChatTemplate,
+        };
+        return new ModelDescription(facts, s.ChatTemplate, json);
     }
 
     private static string Format(IFormattable? value) => value?.ToString(null, CultureInfo.InvariantCulture) ?? "-";

@@ -36,5 +36,8 @@ public interface IGuardLibraries
 /// <summary>Engine knobs the CLI exposes; null keeps the engine's default.</summary>
 public sealed record EngineSettings(string ModelPath, int? ContextSize = null, int? Threads = null, int? GpuLayers = null, int? MaxSequences = null);
 
-/// <summary><c>model info</c> output: ordered name/value facts, and the chat template when the file has one.</summary>
-public sealed record ModelDescription(IReadOnlyList<KeyValuePair<string, string>> Facts, string? ChatTemplate);
+/// <summary>
+/// <c>model info</c> output: ordered name/value facts for people, the chat template when the file has one, and
+/// <paramref name="Json"/>: the same facts typed (numbers as numbers) under snake_case names for <c>--json</c>.
+/// </summary>
+public sealed record ModelDescription(IReadOnlyList<KeyValuePair<string, string>> Facts, string? ChatTemplate, IReadOnlyDictionary<string, object?> Json);

@@ -99,6 +99,7 @@ public static class GatewayServiceExtensions
         var api = app.MapGroup("").AddEndpointFilter<VerdictCaptureFilter>();
         api.MapHealthApi();
         api.MapTenantsApi();
+        api.MapTenantPolicyApi();
         api.MapPolicyApi();
         api.MapClassifyApi();
         api.MapConversationsApi();

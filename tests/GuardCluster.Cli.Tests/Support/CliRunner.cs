@@ -14,12 +14,18 @@ public static class CliRunner
 {
     public static Task<CliResult> RunAsync(params string[] args) => RunAsync(new FakeLibraries(), "", args);
 
-    public static async Task<CliResult> RunAsync(IGuardLibraries libraries, string stdin, params string[] args)
+    public static Task<CliResult> RunAsync(IGuardLibraries libraries, string stdin, params string[] args) =>
+        RunAsync(libraries, stdin, NoEnvironment, args);
+
+    /// <summary>Tests see only the environment they pass (none by default), so a developer's GUARD_* variables change nothing.</summary>
+    public static IReadOnlyDictionary<string, string> NoEnvironment { get; } = new Dictionary<string, string>();
+
+    public static async Task<CliResult> RunAsync(IGuardLibraries libraries, string stdin, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         using var input = new StringReader(stdin);
-        var code = await GuardCtl.InvokeAsync(args, new CliHost(stdout, stderr, input, libraries));
+        var code = await GuardCtl.InvokeAsync(args, new CliHost(stdout, stderr, input, libraries, Environment: environment));
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 }

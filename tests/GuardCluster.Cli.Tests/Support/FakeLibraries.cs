@@ -80,7 +80,10 @@ public sealed class FakeLibraries : IGuardLibraries
     }
 
     public ModelDescription DescribeModel(string path) =>
-        new([new("architecture", "llama"), new("vocab size", "128256")], "{{ bos_token }}");
+        new(
+            [new("architecture", "llama"), new("vocab size", "128256")],
+            "{{ bos_token }}",
+            new Dictionary<string, object?> { ["architecture"] = "llama", ["vocab_size"] = 128256L, ["chat_template"] = "{{ bos_token }}" });
 }
 
 /// <summary>

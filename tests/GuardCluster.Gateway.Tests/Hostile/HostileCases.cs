@@ -341,6 +341,8 @@ public static class HostileCases
         yield return Auth("key/tenant-on-victim-limits", c => "Bearer " + c.AttackerKey, 403, "admin_key_required", "PUT", "/v1/tenants/victim/limits");
         yield return Auth("key/tenant-deletes-victim", c => "Bearer " + c.AttackerKey, 403, "admin_key_required", "DELETE", "/v1/tenants/victim");
         yield return Auth("key/tenant-rotates-victim", c => "Bearer " + c.AttackerKey, 403, "admin_key_required", "POST", "/v1/tenants/victim/keys");
+        yield return Auth("key/tenant-reads-victim-policy", c => "Bearer " + c.AttackerKey, 403, "admin_key_required", "GET", "/v1/tenants/victim/policy");
+        yield return Auth("key/tenant-sets-victim-policy", c => "Bearer " + c.AttackerKey, 403, "admin_key_required", "PUT", "/v1/tenants/victim/policy");
 
         // Cross-tenant reads and deletes go to the attacker's own scope: the victim's conversation does not exist there.
         yield return new HostileCase("key/cross-tenant-read-conversation", "GET", c => $"/v1/conversations/{c.VictimConversations[1]}", _ => null, [404], ["conversation_not_found"]);
@@ -394,10 +396,14 @@ public static class HostileCases
         {
             yield return Problem($"id/tenant-get/{i:00}", "GET", $"/v1/tenants/{id}", null, 422, "invalid_tenant_id") with { Caller = Caller.Admin };
             yield return Problem($"id/tenant-limits/{i:00}", "PUT", $"/v1/tenants/{id}/limits", "{}", 422, "invalid_tenant_id") with { Caller = Caller.Admin };
+            yield return Problem($"id/tenant-policy/{i:00}", "PUT", $"/v1/tenants/{id}/policy", "{}", 422, "invalid_tenant_id") with { Caller = Caller.Admin };
             i++;
         }
 
         yield return Problem("id/tenant-get-missing", "GET", "/v1/tenants/no-such-tenant-h", null, 404, "tenant_not_found") with { Caller = Caller.Admin };
+        yield return Problem("id/tenant-policy-get-missing", "GET", "/v1/tenants/no-such-tenant-h/policy", null, 404, "tenant_not_found") with { Caller = Caller.Admin };
+        yield return Problem("id/tenant-policy-put-missing", "PUT", "/v1/tenants/no-such-tenant-h/policy", "{}", 404, "tenant_not_found") with { Caller = Caller.Admin };
+        yield return Problem("malformed/tenant-policy", "PUT", "/v1/tenants/no-such-tenant-h/policy", "{", 400, "malformed_json") with { Caller = Caller.Admin };
         yield return Problem("id/tenant-create-duplicate-victim", "POST", Tenants, null, 409, "tenant_exists") with
         {
             Caller = Caller.Admin,

@@ -1,0 +1,75 @@
+using GuardCluster.Contracts.Grains;
+using GuardCluster.Core;
+using GuardCluster.Gateway.Audit;
+using GuardCluster.Gateway.Auth;
+using GuardCluster.Gateway.Errors;
+using GuardCluster.Gateway.Http;
+using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.Tenants;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace GuardCluster.Gateway.Apis;
+
+/// <summary>
+/// A tenant's policy for the operator (admin key): the same body, answer, <c>ETag</c> and <c>If-Match</c> rules as the
+/// tenant's own <c>/v1/policy</c>, so an operator can set up a tenant without holding its key (<c>guardctl tenants policy</c>).
+/// Reads go to the tenant grain directly, like the other admin reads.
+/// </summary>
+public static class TenantPolicyApi
+{
+    public static RouteGroupBuilder MapTenantPolicyApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/tenants").WithTags("Tenants").RequireAdmin();
+        group.MapGet("/{id}/policy", GetAsync);
+        group.MapPut("/{id}/policy", PutAsync).Accepts<PolicyUpdateRequest>("application/json");
+        return group;
+    }
+
+    private static async Task<Ok<PolicyResponse>> GetAsync(string id, HttpResponse response, IGrainFactory grains, IOptions<AuditOptions> audit)
+    {
+        RequireTenantId(id);
+        var snapshot = await grains.GetGrain<ITenantGrain>(id).GetAsync()
+            ?? throw new GatewayProblemException(404, GuardErrorCodes.TenantNotFound, $"Tenant '{id}' does not exist.", "id");
+        response.Headers[HeaderNames.ETag] = PolicyUpdate.ETag(snapshot.Policy.Version);
+        return TypedResults.Ok(PolicyResponse.From(snapshot.Policy, snapshot.Quota, audit.Value));
+    }
+
+    private static async Task<Ok<PolicyResponse>> PutAsync(
+        string id,
+        HttpRequest request,
+        IGrainFactory grains,
+        TenantDirectory directory,
+        IOptions<GatewayOptions> options,
+        IOptions<AuditOptions> audit,
+        CancellationToken cancellationToken)
+    {
+        RequireTenantId(id);
+        using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        var parsed = PolicyUpdate.Parse(JsonBody.RequireObject(body), audit.Value.MaxRetentionDays);
+        var ifVersions = PolicyUpdate.AcceptedVersions(request.Headers.IfMatch, parsed.Version);
+        var tenant = grains.GetGrain<ITenantGrain>(id);
+        try
+        {
+            var stored = await tenant.UpdatePolicyAsync(parsed.Patch, ifVersions);
+            var quota = (await tenant.GetAsync())?.Quota
+                ?? throw new GatewayProblemException(404, GuardErrorCodes.TenantNotFound, $"Tenant '{id}' does not exist.", "id");
+            request.HttpContext.Response.Headers[HeaderNames.ETag] = PolicyUpdate.ETag(stored.Version);
+            return TypedResults.Ok(PolicyResponse.From(stored, quota, audit.Value));
+        }
+        finally
+        {
+            // As in PolicyApi: a write that may have landed must not leave this host serving the old policy.
+            directory.Invalidate(id);
+        }
+    }
+
+    private static void RequireTenantId(string id)
+    {
+        if (!Contracts.Identity.GuardIds.IsTenantId(id))
+        {
+            throw new GatewayProblemException(422, GuardErrorCodes.InvalidTenantId, Contracts.Identity.GuardIds.TenantIdRule, "id");
+        }
+    }
+}

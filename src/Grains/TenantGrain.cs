@@ -22,7 +22,9 @@ public sealed class TenantGrain(
 
     private TenantLimits Quota => QuotaOverrides.Or(defaults.Value.ToLimits());
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private ITenantRegistryGrain Registry => GrainFactory.GetGrain<ITenantRegistryGrain>(ITenantRegistryGrain.Key);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Tenants stored before quotas carry the old built-in limits, which they never chose: read them as "not set"
         // so the operator's quota applies. Limits a tenant did change stay as its own (capped by the quota).
@@ -31,7 +33,11 @@ public sealed class TenantGrain(
             state.State.Policy = state.State.Policy with { Limits = TenantLimits.None };
         }
 
-        return Task.CompletedTask;
+        if (state.State.Exists)
+        {
+            // Tenants stored before the registry existed (or whose registration failed) join it when next used.
+            await Registry.AddAsync(TenantId, state.State.CreatedAt);
+        }
     }
 
     public async Task<IssuedKey> CreateAsync()
@@ -47,12 +53,17 @@ public sealed class TenantGrain(
         }
 
         var key = GuardKeys.IssueTenantKey(TenantId);
+        var createdAt = DateTimeOffset.UtcNow;
+
+        // Listed before it exists: a failed registration fails the create (nothing stored); a failed store leaves a
+        // listed id that GET answers 404 for and that the next create or delete fixes.
+        await Registry.AddAsync(TenantId, createdAt);
         await CommitAsync(new TenantState
         {
             Exists = true,
             KeyHashes = [GuardKeys.Hash(key)],
             Policy = TenantPolicy.Initial,
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = createdAt,
             Incarnation = Guid.NewGuid().ToString("N"),
         });
         return new IssuedKey(TenantId, key);
@@ -79,6 +90,7 @@ public sealed class TenantGrain(
     {
         if (!state.State.Exists)
         {
+            await Registry.RemoveAsync(TenantId); // a leftover of a failed create or delete
             DeactivateOnIdle();
             return false;
         }
@@ -87,6 +99,7 @@ public sealed class TenantGrain(
         await GrainFactory.GetGrain<IConversationIndexGrain>(scope).PurgeAsync();
         await state.ClearStateAsync();
         state.State = new TenantState();
+        await Registry.RemoveAsync(TenantId);
         DeactivateOnIdle();
         return true;
     }

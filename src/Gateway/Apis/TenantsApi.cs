@@ -17,10 +17,14 @@ namespace GuardCluster.Gateway.Apis;
 /// <summary>Tenant lifecycle (admin key). Reads go to the tenant grain directly: admins see fresh state.</summary>
 public static class TenantsApi
 {
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+
     public static RouteGroupBuilder MapTenantsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/tenants").WithTags("Tenants").RequireAdmin();
         group.MapPost("", CreateAsync).Accepts<CreateTenantRequest>("application/json");
+        group.MapGet("", ListAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapDelete("/{id}", DeleteAsync);
         group.MapPost("/{id}/keys", RotateAsync);
@@ -39,6 +43,25 @@ public static class TenantsApi
         var issued = await grains.GetGrain<ITenantGrain>(id).CreateAsync();
         directory.Invalidate(id);
         return TypedResults.Created($"/v1/tenants/{id}", new TenantKeyResponse(issued.TenantId, issued.ApiKey));
+    }
+
+    /// <summary>Every tenant, in id order; <c>cursor</c> is the previous page's <c>next_cursor</c>.</summary>
+    private static async Task<Ok<TenantListResponse>> ListAsync(IGrainFactory grains, int? limit, string? cursor)
+    {
+        var size = limit ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize)
+        {
+            throw new GatewayProblemException(422, GuardErrorCodes.InvalidLimit, $"'limit' must be from 1 to {MaxPageSize}.", "limit");
+        }
+
+        if (cursor is not null && !GuardIds.IsTenantId(cursor))
+        {
+            throw new GatewayProblemException(422, GuardErrorCodes.InvalidCursor, "The cursor is not one this API returned.", "cursor");
+        }
+
+        var page = await grains.GetGrain<ITenantRegistryGrain>(ITenantRegistryGrain.Key).ListAsync(size, cursor);
+        return TypedResults.Ok(new TenantListResponse(
+            [.. page.Items.Select(e => new TenantSummary(e.Id, e.CreatedAt))], page.NextCursor, page.Total));
     }
 
     private static async Task<Ok<TenantInfoResponse>> GetAsync(string id, IGrainFactory grains)

@@ -33,3 +33,9 @@ public sealed record QuotaValue(int Value, bool IsDefault);
 
 /// <summary>Body of <c>POST /v1/tenants</c> (documentation shape; the handler reads JSON strictly).</summary>
 public sealed record CreateTenantRequest(string Id);
+
+/// <summary>One tenant in <c>GET /v1/tenants</c>.</summary>
+public sealed record TenantSummary(string Id, DateTimeOffset CreatedAt);
+
+/// <summary>A page of tenants in id order; <c>next_cursor</c> is null on the last page.</summary>
+public sealed record TenantListResponse(IReadOnlyList<TenantSummary> Data, string? NextCursor, int Total);

@@ -429,7 +429,12 @@ public static class HostileCases
             yield return Problem($"route/{method}{path}", method, path, method is "GET" or "DELETE" ? null : "{}", status, code);
         }
 
-        yield return Problem("route/admin-GET-/v1/tenants", "GET", Tenants, null, 405, "method_not_allowed") with { Caller = Caller.Admin };
+        yield return Problem("route/admin-PATCH-/v1/tenants", "PATCH", Tenants, "{}", 405, "method_not_allowed") with { Caller = Caller.Admin };
+        yield return Problem("route/tenant-GET-/v1/tenants", "GET", Tenants, null, 403, "admin_key_required");
+        yield return Problem("size/tenants-limit-0", "GET", Tenants + "?limit=0", null, 422, "invalid_limit") with { Caller = Caller.Admin };
+        yield return Problem("size/tenants-limit-5000", "GET", Tenants + "?limit=5000", null, 422, "invalid_limit") with { Caller = Caller.Admin };
+        yield return Problem("size/tenants-cursor-garbage", "GET", Tenants + "?cursor=%00%0A..", null, 422, "invalid_cursor") with { Caller = Caller.Admin };
+        yield return Problem("size/tenants-cursor-600", "GET", Tenants + "?cursor=" + new string('c', 600), null, 422, "invalid_cursor") with { Caller = Caller.Admin };
         yield return Problem("route/text-plain-classify", "POST", Classify, One("a"), 415, "unsupported_media_type") with { ContentType = "text/plain" };
         yield return Problem("route/form-classify", "POST", Classify, "messages=a", 415, "unsupported_media_type") with { ContentType = "application/x-www-form-urlencoded" };
         yield return Problem("route/xml-policy", "PUT", Policy, "<policy/>", 415, "unsupported_media_type") with { ContentType = "application/xml" };

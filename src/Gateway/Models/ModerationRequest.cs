@@ -1,4 +1,7 @@
 namespace GuardCluster.Gateway.Models;
 
-/// <summary>OpenAI moderation body (documentation shape): <c>input</c> is a string or an array of strings.</summary>
-public sealed record ModerationRequest(object Input, string? Model);
+/// <summary>OpenAI moderation body (documentation shape).</summary>
+/// <param name="Input">A string, an array of strings (one result each), or an array of content parts judged together.</param>
+/// <param name="Model">Accepted for compatibility; the answer's <c>model</c> names the model that judged.</param>
+[ClosedSchema]
+public sealed record ModerationRequest(ModerationInputValue Input, string? Model = null);

@@ -30,8 +30,8 @@ public static class AuditApi
 
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/audit").WithTags("Audit").RequireTenant().MapGet("", TenantAsync).WithName("listAudit").ProducesErrors(400, 404, 422);
-        app.MapGroup("/v1/tenants").WithTags("Audit").RequireAdmin().MapGet("/{id}/audit", AdminAsync).WithName("listTenantAudit").ProducesErrors(400);
+        app.MapGroup("/v1/audit").WithTags("Audit").RequireTenant().MapGet("", TenantAsync).WithName("listAudit").ProducesErrors(400, 404, 422).WithAuditQueryParameters();
+        app.MapGroup("/v1/tenants").WithTags("Audit").RequireAdmin().MapGet("/{id}/audit", AdminAsync).WithName("listTenantAudit").ProducesErrors(400).WithAuditQueryParameters();
         return app;
     }
 

@@ -22,8 +22,8 @@ public static class PolicyApi
     public static RouteGroupBuilder MapPolicyApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/policy").WithTags("Policy").RequireTenant();
-        group.MapGet("", Get).WithName("getPolicy");
-        group.MapPut("", PutAsync).Accepts<PolicyUpdateRequest>("application/json").WithName("updatePolicy").ProducesErrors(412);
+        group.MapGet("", Get).WithName("getPolicy").WithPolicyVersionHeaders(acceptsIfMatch: false);
+        group.MapPut("", PutAsync).Accepts<PolicyUpdateRequest>("application/json").WithName("updatePolicy").ProducesErrors(412).WithPolicyVersionHeaders(acceptsIfMatch: true);
         return group;
     }
 

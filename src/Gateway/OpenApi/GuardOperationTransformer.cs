@@ -41,11 +41,21 @@ internal sealed class GuardOperationTransformer : IOpenApiOperationTransformer
             operation.Security = [];
         }
 
-        foreach (var (status, response) in operation.Responses ?? [])
+        // The probes' 503 is their own answer (a HealthResponse), not an error of the API.
+        foreach (var (status, response) in access is null ? [] : operation.Responses ?? [])
         {
             if (response is OpenApiResponse editable && ErrorDescriptions.TryGetValue(status, out var description))
             {
                 editable.Description = description;
+                if (status is "429" or "503")
+                {
+                    editable.Headers ??= new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal);
+                    editable.Headers["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = "Seconds to wait before retrying.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                    };
+                }
             }
         }
 

@@ -105,6 +105,20 @@ public sealed class OpenApiDocumentTests(GuardApiFixture api)
             Assert.Equal(scheme, security);
         }
 
+        // What handlers read and write by hand: audit filters, the policy's ETag/If-Match, Retry-After.
+        foreach (var id in new[] { "listAudit", "listTenantAudit" })
+        {
+            var query = doc.Operation(id).GetProperty("parameters").EnumerateArray()
+                .Where(p => p.GetProperty("in").GetString() == "query").Select(p => p.GetProperty("name").GetString());
+            Assert.Equal(["from", "to", "verdict", "category", "conversation_id", "limit", "cursor"], query);
+        }
+
+        Assert.Contains(
+            doc.Operation("updatePolicy").GetProperty("parameters").EnumerateArray(),
+            p => p.GetProperty("name").GetString() == "If-Match" && p.GetProperty("in").GetString() == "header");
+        Assert.True(doc.Operation("getPolicy").GetProperty("responses").GetProperty("200").GetProperty("headers").TryGetProperty("ETag", out _));
+        Assert.True(doc.Operation("classify").GetProperty("responses").GetProperty("429").GetProperty("headers").TryGetProperty("Retry-After", out _));
+
         var schemes = doc.Root.GetProperty("components").GetProperty("securitySchemes");
         foreach (var name in new[] { "adminKey", "tenantKey" })
         {

@@ -18,7 +18,7 @@ public static class DeclaredHeadersAndParameters
             operation.Parameters.Add(Query("from", DateTime(), "Entries at or after this time (ISO 8601 with a time; no offset means UTC)."));
             operation.Parameters.Add(Query("to", DateTime(), "Entries before this time; must be after `from`."));
             operation.Parameters.Add(Query("verdict", new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. new[] { "safe", "unsafe", "indeterminate" }.Select(v => (JsonNode)JsonValue.Create(v))] }, "Only entries with this verdict."));
-            operation.Parameters.Add(Query("category", new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^S[1-9][0-9]*$" }, "Only entries that named this category code."));
+            operation.Parameters.Add(Query("category", new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^S[1-9][0-9]{0,2}$" }, "Only entries that named this category code."));
             operation.Parameters.Add(Query("conversation_id", new OpenApiSchema { Type = JsonSchemaType.String }, "Only entries of this conversation."));
             operation.Parameters.Add(Query("limit", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = "200", Default = JsonValue.Create(50) }, "Page size."));
             operation.Parameters.Add(Query("cursor", new OpenApiSchema { Type = JsonSchemaType.String }, "The previous page's `next_cursor`."));

@@ -42,6 +42,11 @@ internal sealed class GuardOperationTransformer : IOpenApiOperationTransformer
         }
 
         // The probes' 503 is their own answer (a HealthResponse), not an error of the API.
+        if (access is null && operation.Responses?.TryGetValue("503", out var notReady) == true && notReady is OpenApiResponse probe)
+        {
+            probe.Description = "Not ready (model loading, cluster unreachable, shutting down); `reason` says why.";
+        }
+
         foreach (var (status, response) in access is null ? [] : operation.Responses ?? [])
         {
             if (response is OpenApiResponse editable && ErrorDescriptions.TryGetValue(status, out var description))

@@ -22,6 +22,12 @@ internal sealed class GuardSchemaTransformer : IOpenApiSchemaTransformer
             return Task.CompletedTask;
         }
 
+        // Enums are written as strings (JsonStringEnumConverter); say so, the generator leaves the type out.
+        if (type.IsEnum && schema.Enum is { Count: > 0 } && schema.Type is null)
+        {
+            schema.Type = JsonSchemaType.String;
+        }
+
         if (type.GetCustomAttribute<ClosedSchemaAttribute>() is not null)
         {
             schema.AdditionalPropertiesAllowed = false;

@@ -10,7 +10,9 @@ namespace GuardCluster.Core;
 /// is whose request it is: an engine shares its queue, sequences, steps and cache fairly between tenants and never
 /// shares a custom policy's cached KV across them. <see cref="AllowHistoryWindow"/> lets the engine drop the oldest
 /// turns (in user/assistant pairs) of a conversation too long for its context, with a <c>history_truncated</c>
-/// warning, instead of refusing it.
+/// warning, instead of refusing it. <see cref="ScoreSafeVerdicts"/> asks for per-category scores on a <c>safe</c>
+/// verdict too (the engine then probes the answer prefix <c>unsafe \n S</c>: one extra short decode step), for callers
+/// such as the OpenAI-compatible API that report a score for every category on every result.
 /// </summary>
 public sealed record GuardRequest(
     Conversation Conversation,
@@ -18,4 +20,5 @@ public sealed record GuardRequest(
     bool IncludeCategoryScores = true,
     string? SessionKey = null,
     string? TenantId = null,
-    bool AllowHistoryWindow = false);
+    bool AllowHistoryWindow = false,
+    bool ScoreSafeVerdicts = false);

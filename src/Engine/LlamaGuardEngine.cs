@@ -138,7 +138,7 @@ public sealed partial class LlamaGuardEngine : IGuardEngine
         var scoredCodes = request.IncludeCategoryScores
             ? policy.ActiveCategories.Select(c => c.Code).ToArray()
             : [];
-        var decoder = new VerdictDecoder(_verdictTokens, IsEndOfGeneration, policy.Threshold, scoredCodes, _options.MaxNewTokens, fast);
+        var decoder = new VerdictDecoder(_verdictTokens, IsEndOfGeneration, policy.Threshold, scoredCodes, _options.MaxNewTokens, fast, request.ScoreSafeVerdicts);
         var tenant = request.TenantId ?? "";
         var job = new SequenceJob(tokens, decoder, cancellationToken)
         {

@@ -105,6 +105,72 @@ public sealed class ClassificationTests(DemoEngineFixture fixture)
     }
 
     [Fact]
+    public async Task A_safe_verdict_probed_for_scores_carries_the_category_distribution_the_forced_unsafe_answer_has()
+    {
+        var request = Conversations.User("hello there");
+        var plain = await _engine.ClassifyAsync(request);
+        var before = _engine.Counters.DecodeCalls;
+        var probed = await _engine.ClassifyAsync(request with { ScoreSafeVerdicts = true });
+        var calls = _engine.Counters.DecodeCalls - before;
+
+        // The answer is untouched: same verdict, text, probability and completion tokens; one extra decode call.
+        Assert.Equal(VerdictOutcome.Safe, probed.Outcome);
+        Assert.Equal("\n\nsafe", probed.RawOutput);
+        Assert.Equal(plain.UnsafeProbability!.Value, probed.UnsafeProbability!.Value, 6);
+        Assert.Equal(2, probed.Usage.CompletionTokens);
+        Assert.Equal(2, calls); // prefill (header cached) → safe, then unsafe "\n" S in one call → code distribution
+
+        var scores = probed.CategoryScores!;
+        Assert.Equal(DefaultCategories.All.Count, scores.Count);
+        Assert.Equal(1.0, scores.Values.Sum(), 6);
+
+        // The same positions a threshold-forced "unsafe" decodes through: the distributions must agree.
+        var forced = await _engine.ClassifyAsync(Conversations.User("hello there", SafetyPolicy.Default with { Threshold = 1e-9 }));
+        Assert.Equal(VerdictOutcome.Unsafe, forced.Outcome);
+        foreach (var (code, score) in forced.CategoryScores!)
+        {
+            Assert.Equal(score, scores[code], 5);
+        }
+    }
+
+    [Fact]
+    public async Task Probing_an_unsafe_verdict_changes_nothing()
+    {
+        var plain = await _engine.ClassifyAsync(Conversations.User("I will kill him"));
+        var probed = await _engine.ClassifyAsync(Conversations.User("I will kill him") with { ScoreSafeVerdicts = true });
+
+        Assert.Equal(plain.RawOutput, probed.RawOutput);
+        Assert.Equal(plain.Usage.CompletionTokens, probed.Usage.CompletionTokens);
+        Assert.Equal(plain.CategoryScores!["S1"], probed.CategoryScores!["S1"], 6);
+    }
+
+    [Fact]
+    public async Task A_probed_turn_leaves_the_conversation_branch_exact_for_the_next_turn()
+    {
+        var session = "probe-tenant/conv-" + Guid.NewGuid().ToString("N");
+        var first = new GuardRequest(
+            new Core.Conversations.Conversation([Core.Conversations.ChatMessage.User("Any dinner ideas?")]),
+            SafetyPolicy.Default, SessionKey: session, ScoreSafeVerdicts: true);
+        Assert.Equal(VerdictOutcome.Safe, (await _engine.ClassifyAsync(first)).Outcome);
+
+        var second = first with
+        {
+            Conversation = new Core.Conversations.Conversation(
+            [
+                Core.Conversations.ChatMessage.User("Any dinner ideas?"),
+                Core.Conversations.ChatMessage.Assistant("Try a risotto."),
+                Core.Conversations.ChatMessage.User("And a dessert? Something to kill for."),
+            ]),
+        };
+        var warm = await _engine.ClassifyAsync(second);
+        var cold = await _engine.ClassifyAsync(second with { SessionKey = null });
+
+        Assert.True(warm.Usage.CachedTokens > 0, "the second turn reused the first turn's branch");
+        Assert.Equal(cold.RawOutput, warm.RawOutput);
+        Assert.Equal(cold.UnsafeProbability!.Value, warm.UnsafeProbability!.Value, 4);
+    }
+
+    [Fact]
     public async Task Threshold_below_the_probability_forces_unsafe_and_still_decodes_categories()
     {
         var policy = SafetyPolicy.Default with { Threshold = 1e-7 };

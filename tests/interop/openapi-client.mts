@@ -55,4 +55,12 @@ const system = await tenant.POST("/v1/classify", {
   body: { messages: [{ role: "system", content: "hello" }] },
 });
 console.log(`system role: ${system.response.status} code=${system.error?.code}`);
+// The OpenAI-compatible route: a typed result, and errors typed as OpenAI's {"error":{...}}.
+const moderated = await tenant.POST("/v1/moderations", { body: { input: ["hello", "good morning"] } });
+if (!moderated.data) throw new Error(`createModeration answered ${moderated.response.status}: ${JSON.stringify(moderated.error)}`);
+const flagged: boolean[] = moderated.data.results.map((r) => r.flagged);
+console.log(`moderation: ${flagged.length} results`);
+const empty = await tenant.POST("/v1/moderations", { body: { input: [] } });
+const openAiError: components["schemas"]["OpenAiError"] | undefined = empty.error?.error;
+console.log(`empty moderation: ${empty.response.status} type=${openAiError?.type} code=${openAiError?.code}`);
 console.log("openapi client: ok");

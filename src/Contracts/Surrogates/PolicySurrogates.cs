@@ -62,13 +62,16 @@ public struct GuardRequestSurrogate
 
     [Id(5)]
     public bool AllowHistoryWindow;
+
+    [Id(6)]
+    public bool ScoreSafeVerdicts;
 }
 
 [RegisterConverter]
 public sealed class GuardRequestConverter : IConverter<GuardRequest, GuardRequestSurrogate>
 {
     public GuardRequest ConvertFromSurrogate(in GuardRequestSurrogate surrogate) =>
-        new(surrogate.Conversation, surrogate.Policy, surrogate.IncludeCategoryScores, surrogate.SessionKey, surrogate.TenantId, surrogate.AllowHistoryWindow);
+        new(surrogate.Conversation, surrogate.Policy, surrogate.IncludeCategoryScores, surrogate.SessionKey, surrogate.TenantId, surrogate.AllowHistoryWindow, surrogate.ScoreSafeVerdicts);
 
     public GuardRequestSurrogate ConvertToSurrogate(in GuardRequest value) => new()
     {
@@ -78,5 +81,6 @@ public sealed class GuardRequestConverter : IConverter<GuardRequest, GuardReques
         SessionKey = value.SessionKey,
         TenantId = value.TenantId,
         AllowHistoryWindow = value.AllowHistoryWindow,
+        ScoreSafeVerdicts = value.ScoreSafeVerdicts,
     };
 }

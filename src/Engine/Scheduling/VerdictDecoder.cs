@@ -7,6 +7,12 @@ namespace GuardCluster.Engine.Scheduling;
 /// position (right after <c>"\n\n"</c>) and the category-code distribution at the first code position
 /// (after <c>unsafe "\n" S</c>). A policy threshold overrides the greedy verdict token there, so a forced
 /// <c>unsafe</c> still decodes on to produce categories.
+/// <para>
+/// With <c>probeSafe</c>, a <c>safe</c> verdict is not the end: the decoder then feeds the forced probe
+/// <c>unsafe "\n" S</c> (in one decode call where the step has room) only to read the category-code distribution at
+/// its end, so a safe answer also carries P(code | unsafe). The probe is not part of the answer: <see cref="Generated"/>
+/// stays <c>"\n\n" safe</c>, and the scheduler's branch bookkeeping keeps only the conversation tokens anyway.
+/// </para>
 /// </summary>
 internal sealed class VerdictDecoder
 {
@@ -17,6 +23,8 @@ internal sealed class VerdictDecoder
     private readonly int _maxNewTokens;
     private readonly List<int> _generated = new(8);
     private readonly bool _fastVerdict;
+    private readonly int[]? _probeScript;
+    private int _probeCursor = -1; // index into _probeScript of the token to feed next; -1 while not probing
 
     public VerdictDecoder(
         VerdictTokens tokens,
@@ -24,7 +32,8 @@ internal sealed class VerdictDecoder
         double? threshold,
         IReadOnlyList<string> scoredCodes,
         int maxNewTokens,
-        bool fastVerdict = false)
+        bool fastVerdict = false,
+        bool probeSafe = false)
     {
         _fastVerdict = fastVerdict && tokens.DoubleNewline is not null;
         if (_fastVerdict)
@@ -38,7 +47,13 @@ internal sealed class VerdictDecoder
         _threshold = threshold;
         _scoredCodes = scoredCodes;
         _maxNewTokens = maxNewTokens;
+        if (probeSafe && scoredCodes.Count > 0 && tokens is { Unsafe: int u, Newline: int n, CategoryPrefix: int s, Safe: not null })
+        {
+            _probeScript = [u, n, s];
+        }
     }
+
+    private bool Probing => _probeCursor >= 0;
 
     public IReadOnlyList<int> Generated => _generated;
 
@@ -57,8 +72,11 @@ internal sealed class VerdictDecoder
     /// <summary>Answer tokens that were fed as part of the prompt instead of decoded (the fast path's "\n\n").</summary>
     public int PrefilledAnswerTokens => _fastVerdict ? 1 : 0;
 
-    /// <summary>The token the sequence must feed next (the last one chosen).</summary>
-    public int LastToken => _generated[^1];
+    /// <summary>The token the sequence must feed next (the last one chosen, or the probe's next forced token).</summary>
+    public int LastToken => Probing ? _probeScript![_probeCursor] : _generated[^1];
+
+    /// <summary>Tokens fed only to read the category distribution of a safe answer (0 or 3).</summary>
+    public int ProbeTokens => Probing ? _probeScript!.Length : 0;
 
     /// <summary>
     /// Tokens the answer grammar puts right after <see cref="LastToken"/> (after <c>unsafe</c>: <c>"\n" S</c>; after
@@ -68,6 +86,12 @@ internal sealed class VerdictDecoder
     /// </summary>
     public IReadOnlyList<int> Draft()
     {
+        if (Probing && !IsFinished)
+        {
+            // The rest of the forced probe after the token fed now: kept by the scheduler because Step follows the script.
+            return _probeScript![(_probeCursor + 1)..];
+        }
+
         if (!_fastVerdict || IsFinished || _tokens.CategoryPrefix is not int prefix)
         {
             return [];
@@ -85,6 +109,11 @@ internal sealed class VerdictDecoder
     /// <summary>Consumes the logits for the next position; returns true when the answer is complete.</summary>
     public bool Step(ReadOnlySpan<float> logits)
     {
+        if (Probing)
+        {
+            return StepProbe(logits);
+        }
+
         var next = ArgMax(logits);
         if (UnsafeProbability is null && AtVerdictPosition() && _tokens.Unsafe is int unsafeId)
         {
@@ -102,7 +131,13 @@ internal sealed class VerdictDecoder
         }
 
         _generated.Add(next);
-        if (_isEndOfGeneration(next) || (_fastVerdict && _generated.Count == 2 && next == _tokens.Safe))
+        if (_probeScript is not null && next == _tokens.Safe && _generated.Count == 2 && _generated[0] == _tokens.DoubleNewline
+            && _generated.Count + _probeScript.Length <= _maxNewTokens)
+        {
+            // The answer is complete ("\n\n" safe); the probe only measures what the categories would have been.
+            _probeCursor = 0;
+        }
+        else if (_isEndOfGeneration(next) || (_fastVerdict && _generated.Count == 2 && next == _tokens.Safe))
         {
             IsFinished = true;
         }
@@ -113,6 +148,20 @@ internal sealed class VerdictDecoder
         }
 
         return IsFinished;
+    }
+
+    /// <summary>Logits after the probe token just fed: follow the script; after its last token they are the code distribution.</summary>
+    private bool StepProbe(ReadOnlySpan<float> logits)
+    {
+        if (_probeCursor == _probeScript!.Length - 1)
+        {
+            CategoryScores = ScoreCategories(logits);
+            IsFinished = true;
+            return true;
+        }
+
+        _probeCursor++;
+        return false;
     }
 
     private bool AtVerdictPosition() =>

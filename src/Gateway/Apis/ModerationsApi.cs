@@ -17,13 +17,16 @@ using Microsoft.Extensions.Options;
 namespace GuardCluster.Gateway.Apis;
 
 /// <summary>
-/// OpenAI-compatible <c>POST /v1/moderations</c>, so OpenAI SDKs can point at GuardCluster unchanged. Each
-/// input is one user message classified under the tenant's policy, one result per input, in order. Blank
-/// inputs are answered unflagged without a model call (Llama Guard has nothing to judge; OpenAI accepts them).
+/// OpenAI-compatible <c>POST /v1/moderations</c>, so OpenAI SDKs can point at GuardCluster unchanged. Each input
+/// (a string, or an array of content parts taken together) is one user message classified under the tenant's
+/// policy, one result per input, in order. Blank inputs are answered unflagged without a model call (Llama Guard
+/// has nothing to judge; OpenAI accepts them). <c>model</c> in the answer names the model that judged, whatever
+/// the request asked for. Errors here use OpenAI's error shape (<see cref="Errors.ErrorFormats"/>).
 /// </summary>
 public static class ModerationsApi
 {
-    private const string DefaultModel = "llama-guard-3-1b";
+    /// <summary>The answer's <c>model</c> when no input needed the model (all blank): the gateway does not know the silos' model.</summary>
+    public const string DefaultModel = "llama-guard-3-1b";
 
     public static RouteGroupBuilder MapModerationsApi(this IEndpointRouteBuilder app)
     {
@@ -48,7 +51,7 @@ public static class ModerationsApi
         var limits = tenant.Limits.ToConversationLimits();
         var policy = tenant.Policy.Policy;
 
-        var conversations = parsed.Inputs.Select((text, i) => ToConversation(text, limits, parsed.IsArray ? $"input[{i}]" : "input")).ToArray();
+        var conversations = parsed.Inputs.Select(item => ToConversation(item, limits)).ToArray();
         using var lease = quotas.Enter(tenant, checks: conversations.Count(c => c is not null));
         var tasks = conversations.Select(async (conversation, index) =>
         {
@@ -57,37 +60,37 @@ public static class ModerationsApi
                 return (Result: ModerationMapper.Unflagged(policy), Model: (string?)null);
             }
 
-            var check = new GuardRequest(conversation, policy, TenantId: tenant.Id);
+            // OpenAI reports a probability for every category on every result, safe ones included.
+            var check = new GuardRequest(conversation, policy, TenantId: tenant.Id, ScoreSafeVerdicts: true);
             var verdict = (await TransientRetry.OnceAsync(
                 () => grains.GetGrain<IGuardWorkerGrain>(keys.Next()).ClassifyAsync(check, cancellationToken), cancellationToken)).Verdict;
             lease.ChargePromptTokens(verdict.Usage.PromptTokens);
-            AuditCapture.Add(request.HttpContext, AuditEndpoints.Moderation, parsed.Inputs[index], verdict, tenant.Policy.Version, item: parsed.IsArray ? index : null);
+            var item = parsed.Inputs[index];
+            AuditCapture.Add(request.HttpContext, AuditEndpoints.Moderation, item.Text, verdict, tenant.Policy.Version, item: item.Index);
             return (Result: ModerationMapper.FromVerdict(verdict, policy), Model: (string?)verdict.Model);
         });
         var results = await Task.WhenAll(tasks);
 
-        var model = !string.IsNullOrWhiteSpace(parsed.Model)
-            ? parsed.Model
-            : results.Select(r => r.Model).FirstOrDefault(m => m is not null) ?? DefaultModel;
+        var model = results.Select(r => r.Model).FirstOrDefault(m => !string.IsNullOrEmpty(m)) ?? DefaultModel;
         return TypedResults.Ok(new ModerationResponse(NewId(), model, [.. results.Select(r => r.Result)]));
     }
 
     /// <summary>A one-message conversation, validated up front (null for blank text); errors point at the input.</summary>
-    private static Conversation? ToConversation(string text, ConversationLimits limits, string path)
+    private static Conversation? ToConversation(ModerationItem item, ConversationLimits limits)
     {
-        if (PythonText.IsBlank(text))
+        if (PythonText.IsBlank(item.Text))
         {
             return null;
         }
 
-        var conversation = new Conversation([ChatMessage.User(text)]);
+        var conversation = new Conversation([ChatMessage.User(item.Text)]);
         try
         {
             ConversationValidator.Validate(conversation, limits);
         }
         catch (GuardValidationException error)
         {
-            throw new GuardValidationException(error.Code, error.Message, path, error.IsLimit);
+            throw new GuardValidationException(error.Code, error.Message, item.Path, error.IsLimit);
         }
 
         return conversation;

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace GuardCluster.Gateway.Errors;
 
-/// <summary>Writes a <see cref="ProblemInfo"/> as <c>application/problem+json</c>.</summary>
+/// <summary>
+/// Writes a <see cref="ProblemInfo"/> as <c>application/problem+json</c>, or in OpenAI's error shape on OpenAI-compatible
+/// routes (<see cref="OpenAiErrorWriter"/> takes it from the problem details service).
+/// </summary>
 public static class ProblemWriter
 {
     public static ProblemDetails ToProblemDetails(ProblemInfo info)

@@ -49,6 +49,8 @@ public static class GatewayServiceExtensions
             // Numbers are numbers on the wire (the web default also reads "1" as 1); the OpenAPI document follows this.
             json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
+        // Before AddProblemDetails: the first writer that accepts a problem writes it, and OpenAI routes want theirs.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAiErrorWriter>());
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             // snake_case everywhere, including the trace id ASP.NET Core adds as "traceId".

@@ -9,9 +9,9 @@ namespace GuardCluster.Gateway.Moderation;
 /// <item><c>flagged</c> is true unless the verdict is <c>safe</c>: an indeterminate answer fails closed.</item>
 /// <item><c>categories[name]</c> is true when a code the model named maps to <c>name</c>.</item>
 /// <item><c>category_scores[name]</c> is the max, over the codes mapping to <c>name</c>, of
-/// P(unsafe) × P(code | unsafe). The engine only measures P(code | unsafe) when it decodes an unsafe answer, so
-/// a safe verdict scores 0 everywhere; a flagged code without a measured distribution scores P(unsafe)
-/// (1 when that is unknown too).</item>
+/// P(unsafe) × P(code | unsafe), for safe and unsafe verdicts alike whenever the engine measured P(code | unsafe)
+/// (<see cref="GuardVerdict.CategoryScores"/>); without that distribution a flagged code scores P(unsafe)
+/// (1 when that is unknown too) and the rest 0.</item>
 /// </list>
 /// Keys: OpenAI's 13 names always, then <c>custom/&lt;code&gt;</c> for each active policy code with no OpenAI name.
 /// </summary>
@@ -25,7 +25,7 @@ public static class ModerationMapper
         var (flags, scores) = EmptyMaps(policy);
         var probability = Math.Clamp(verdict.UnsafeProbability ?? (verdict.IsSafe ? 0 : 1), 0, 1);
 
-        if (!verdict.IsSafe && verdict.CategoryScores is { } conditional)
+        if (verdict.CategoryScores is { } conditional)
         {
             foreach (var (code, score) in conditional)
             {

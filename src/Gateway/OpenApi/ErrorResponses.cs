@@ -1,4 +1,5 @@
 using GuardCluster.Gateway.Auth;
+using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Models;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -15,7 +16,7 @@ namespace GuardCluster.Gateway.OpenApi;
 /// <item>its route names a resource (<c>{id}</c>): 404 not found, 422 malformed id;</item>
 /// <item>anything else an endpoint declares with <see cref="ProducesErrors"/> (409, 412, ...).</item>
 /// </list>
-/// Errors are <see cref="GuardProblem"/> (<c>application/problem+json</c>), or <see cref="OpenAiErrorResponse"/> on
+/// Errors are <see cref="GuardProblem"/> (<c>application/problem+json</c>), or <see cref="OpenAiErrorBody"/> on
 /// endpoints marked <see cref="WithOpenAiErrors"/>.
 /// </summary>
 public static class ErrorResponses
@@ -81,7 +82,7 @@ public static class ErrorResponses
         var statuses = StatusesFor([.. endpoint.Metadata], namesResource);
         var openAi = endpoint.Metadata.OfType<OpenAiErrorsMetadata>().Any();
         var (type, contentType) = openAi
-            ? (typeof(OpenAiErrorResponse), "application/json")
+            ? (typeof(OpenAiErrorBody), "application/json")
             : (typeof(GuardProblem), ProblemContentType);
         var declared = endpoint.Metadata.OfType<IProducesResponseTypeMetadata>().Select(m => m.StatusCode).ToHashSet();
         foreach (var status in statuses.Where(s => !declared.Contains(s)))

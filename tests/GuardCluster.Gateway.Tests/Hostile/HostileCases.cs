@@ -116,6 +116,16 @@ public static class HostileCases
         yield return Problem("type/moderations/input-number", "POST", Moderations, """{"input":1}""", 400, "invalid_type");
         yield return Problem("type/moderations/input-item-number", "POST", Moderations, """{"input":["a",2]}""", 400, "invalid_type");
         yield return Problem("type/moderations/model-number", "POST", Moderations, """{"input":"a","model":3}""", 400, "invalid_type");
+        yield return Problem("type/moderations/mixed-string-then-part", "POST", Moderations, """{"input":["a",{"type":"text","text":"b"}]}""", 400, "invalid_type");
+        yield return Problem("type/moderations/mixed-part-then-string", "POST", Moderations, """{"input":[{"type":"text","text":"a"},"b"]}""", 400, "invalid_type");
+        yield return Problem("type/moderations/input-object", "POST", Moderations, """{"input":{"type":"text","text":"a"}}""", 400, "invalid_type");
+        yield return Problem("type/moderations/part-text-number", "POST", Moderations, """{"input":[{"type":"text","text":1}]}""", 400, "invalid_type");
+        yield return Problem("type/moderations/part-type-number", "POST", Moderations, """{"input":[{"type":1,"text":"a"}]}""", 400, "invalid_type");
+        yield return Problem("type/moderations/part-missing-type", "POST", Moderations, """{"input":[{"text":"a"}]}""", 400, "missing_field");
+        yield return Problem("type/moderations/part-missing-text", "POST", Moderations, """{"input":[{"type":"text"}]}""", 400, "missing_field");
+        yield return Problem("type/moderations/part-unknown-type", "POST", Moderations, """{"input":[{"type":"audio","audio":"x"}]}""", 400, "unknown_field");
+        yield return Problem("type/moderations/part-unknown-type-only", "POST", Moderations, """{"input":[{"type":"input_audio"}]}""", 400, "unsupported_content_part");
+        yield return Problem("type/moderations/part-extra-field", "POST", Moderations, """{"input":[{"type":"text","text":"a","cache":true}]}""", 400, "unknown_field");
         yield return Problem("type/policy/threshold-string", "PUT", Policy, """{"threshold":"high"}""", 400, "invalid_type");
         yield return Problem("type/policy/limits-array", "PUT", Policy, """{"limits":[]}""", 400, "invalid_type");
         yield return Problem("type/policy/limit-string", "PUT", Policy, """{"limits":{"max_turns":"5"}}""", 400, "invalid_type");
@@ -269,6 +279,7 @@ public static class HostileCases
         yield return Problem("role/conversation/blank", "POST", "/v1/conversations/h-c/messages", """{"role":"user","content":"\t\n"}""", 422, "blank_content");
         yield return Problem("role/conversation/duplicate-content", "POST", "/v1/conversations/h-c/messages", """{"role":"user","content":"a","content":"b"}""", 400, "duplicate_property");
         yield return Problem("role/moderations/image-object", "POST", Moderations, """{"input":[{"type":"image_url"}]}""", 400, "image_not_supported");
+        yield return Problem("role/moderations/image-after-text", "POST", Moderations, """{"input":[{"type":"text","text":"a"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}]}""", 400, "image_not_supported");
         yield return Problem("role/batch/second-item-bad-role", "POST", Batch, """{"items":[{"messages":[{"role":"user","content":"a"}]},{"messages":[{"role":"bot","content":"a"}]}]}""", 422, "invalid_role");
     }
 
@@ -323,6 +334,8 @@ public static class HostileCases
         yield return Auth("key/oversized-16k", c => $"Bearer gck.{c.VictimId}." + new string('k', 16_000), 401, "invalid_api_key");
         yield return Auth("key/victim-key-twice", c => $"Bearer {c.VictimKey} {c.VictimKey}", 401, "invalid_api_key");
         yield return Auth("key/admin-key-prefix", _ => "Bearer " + GuardCluster.Gateway.Tests.Http.GuardApiFixture.AdminKey[..^1], 401, "invalid_api_key", "POST", Tenants);
+        yield return Auth("key/moderations-missing", null, 401, "missing_api_key", "POST", Moderations);
+        yield return Auth("key/admin-on-moderations", _ => "Bearer " + GuardCluster.Gateway.Tests.Http.GuardApiFixture.AdminKey, 403, "tenant_key_required", "POST", Moderations);
         yield return Auth("key/admin-on-tenant-route", _ => "Bearer " + GuardCluster.Gateway.Tests.Http.GuardApiFixture.AdminKey, 403, "tenant_key_required");
         yield return Auth("key/tenant-on-admin-route", c => "Bearer " + c.AttackerKey, 403, "admin_key_required", "GET", "/v1/tenants/x");
         yield return Auth("key/tenant-on-victim-limits", c => "Bearer " + c.AttackerKey, 403, "admin_key_required", "PUT", "/v1/tenants/victim/limits");

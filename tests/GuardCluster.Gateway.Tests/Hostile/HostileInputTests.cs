@@ -9,7 +9,8 @@ namespace GuardCluster.Gateway.Tests.Hostile;
 
 /// <summary>
 /// Hostile input against the real HTTP host (one silo, demo model): every generated case (<see cref="HostileCases"/>)
-/// must get its 4xx with RFC 7807 problem details and a <c>code</c> (or 200 where it is valid), never a 5xx, within
+/// must get its 4xx with RFC 7807 problem details and a <c>code</c> (OpenAI's error shape with <c>error.code</c> on
+/// <c>/v1/moderations</c>) (or 200 where it is valid), never a 5xx, within
 /// a few seconds; afterwards the host is ready and another tenant's policy and conversations are byte-identical.
 /// </summary>
 [Collection(ApiCollection.Name)]
@@ -53,10 +54,9 @@ public sealed class HostileInputTests(GuardApiFixture api)
         }
         else if (status >= 400)
         {
-            Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", "not problem details; " + because);
-            using var problem = JsonDocument.Parse(text);
-            Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
-            var code = problem.RootElement.GetProperty("code").GetString();
+            var code = testCase.Path(context).StartsWith("/v1/moderations", StringComparison.Ordinal)
+                ? OpenAiErrorCode(response, text, because)
+                : ProblemCode(response, text, status, because);
             Assert.True(testCase.Codes.Contains(code), $"expected code {string.Join('/', testCase.Codes)}; " + because);
         }
         else
@@ -73,6 +73,27 @@ public sealed class HostileInputTests(GuardApiFixture api)
         using var ready = await client.GetAsync("/readyz");
         Assert.True(ready.StatusCode == HttpStatusCode.OK, $"{name}: /readyz answered {(int)ready.StatusCode}");
         Assert.Equal(victimBefore, await VictimStateAsync(context));
+    }
+
+    /// <summary>Every native route answers errors as RFC 7807 problem details with a <c>code</c>.</summary>
+    private static string? ProblemCode(HttpResponseMessage response, string text, int status, string because)
+    {
+        Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", "not problem details; " + because);
+        using var problem = JsonDocument.Parse(text);
+        Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
+        return problem.RootElement.GetProperty("code").GetString();
+    }
+
+    /// <summary>OpenAI-compatible routes answer errors in OpenAI's shape, our code in <c>error.code</c>.</summary>
+    private static string? OpenAiErrorCode(HttpResponseMessage response, string text, string because)
+    {
+        Assert.True(response.Content.Headers.ContentType?.MediaType == "application/json", "not OpenAI's error shape; " + because);
+        using var body = JsonDocument.Parse(text);
+        var error = body.RootElement.GetProperty("error");
+        Assert.True(error.GetProperty("type").GetString() is { Length: > 0 }, "no error.type; " + because);
+        Assert.True(error.GetProperty("message").GetString() is { Length: > 0 }, "no error.message; " + because);
+        Assert.True(error.TryGetProperty("param", out _), "no error.param; " + because);
+        return error.GetProperty("code").GetString();
     }
 
     private static HttpRequestMessage BuildRequest(HostileCase testCase, HostileContext context)

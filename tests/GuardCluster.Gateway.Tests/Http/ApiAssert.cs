@@ -24,6 +24,24 @@ internal static class ApiAssert
         return body.TryGetProperty("path", out var path) && path.ValueKind == JsonValueKind.String ? path.GetString() : null;
     }
 
+    /// <summary>
+    /// Asserts OpenAI's error shape (<c>{"error":{"message","type","param","code"}}</c>, as OpenAI-compatible routes
+    /// answer) with the given status, <c>type</c> and <c>code</c>; returns its <c>param</c>.
+    /// </summary>
+    public static async Task<string?> OpenAiErrorAsync(HttpResponseMessage response, HttpStatusCode expected, string code, string type = "invalid_request_error")
+    {
+        var body = await JsonAsync(response, expected);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var error = body.GetProperty("error");
+        Assert.Equal(["message", "type", "param", "code"], error.EnumerateObject().Select(p => p.Name));
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+        Assert.Equal(type, error.GetProperty("type").GetString());
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.Single(body.EnumerateObject());
+        var param = error.GetProperty("param");
+        return param.ValueKind == JsonValueKind.String ? param.GetString() : null;
+    }
+
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, string json) =>
         client.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 

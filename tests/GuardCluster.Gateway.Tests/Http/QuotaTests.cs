@@ -105,6 +105,11 @@ public sealed class QuotaTests(QuotaApiFixture api)
         await ApiAssert.ProblemAsync(batch, HttpStatusCode.TooManyRequests, "rate_limited");
         using var single = await tenant.PostAsJsonAsync("/v1/classify", OneUserMessage);
         await ApiAssert.JsonAsync(single, HttpStatusCode.OK);
+
+        // The OpenAI-compatible route answers the same 429 in OpenAI's error shape, Retry-After included.
+        using var moderation = await tenant.PostJsonAsync("/v1/moderations", """{"input":"hello"}""");
+        await ApiAssert.OpenAiErrorAsync(moderation, HttpStatusCode.TooManyRequests, "rate_limited", type: "requests");
+        Assert.True(moderation.Headers.RetryAfter?.Delta > TimeSpan.Zero, $"Retry-After: {moderation.Headers.RetryAfter}");
     }
 
     [Fact]
@@ -143,7 +148,7 @@ public sealed class QuotaTests(QuotaApiFixture api)
         using var batch = await tenant.PostAsJsonAsync("/v1/classify/batch", new { items = new[] { OneUserMessage, OneUserMessage, OneUserMessage } });
         await ApiAssert.ProblemAsync(batch, HttpStatusCode.RequestEntityTooLarge, "too_many_items");
         using var moderations = await tenant.PostJsonAsync("/v1/moderations", """{"input":["a","b","c"]}""");
-        await ApiAssert.ProblemAsync(moderations, HttpStatusCode.RequestEntityTooLarge, "too_many_inputs");
+        Assert.Equal("input", await ApiAssert.OpenAiErrorAsync(moderations, HttpStatusCode.RequestEntityTooLarge, "too_many_inputs"));
         using var two = await tenant.PostJsonAsync("/v1/moderations", """{"input":["hello","world"]}""");
         await ApiAssert.JsonAsync(two, HttpStatusCode.OK);
     }

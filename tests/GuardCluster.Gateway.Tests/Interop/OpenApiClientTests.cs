@@ -67,6 +67,8 @@ public sealed class OpenApiClientTests(GuardApiFixture api) : IDisposable
         Assert.Contains("missing conversation: 404 code=conversation_not_found status=404", output, StringComparison.Ordinal);
         Assert.Contains("misspelt field: 400 code=unknown_field", output, StringComparison.Ordinal);
         Assert.Contains("system role: 422 code=invalid_role", output, StringComparison.Ordinal);
+        Assert.Contains("moderation: 2 results", output, StringComparison.Ordinal);
+        Assert.Contains("empty moderation: 400 type=invalid_request_error code=empty_input", output, StringComparison.Ordinal);
         Assert.Contains("openapi client: ok", output, StringComparison.Ordinal);
     }
 

@@ -95,7 +95,7 @@ public sealed class OpenApiDocumentTests(GuardApiFixture api)
             foreach (var error in errors.Where(e => !Anonymous.Contains(id)))
             {
                 var content = responses.GetProperty(error.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetProperty("content");
-                var (mediaType, schema) = id == "createModeration" ? ("application/json", "OpenAiErrorResponse") : ("application/problem+json", Problem);
+                var (mediaType, schema) = id == "createModeration" ? ("application/json", "OpenAiErrorBody") : ("application/problem+json", Problem);
                 Assert.Equal(schema, OpenApiDocument.SchemaRef(content, mediaType));
             }
 
@@ -157,8 +157,8 @@ public sealed class OpenApiDocumentTests(GuardApiFixture api)
             ["categories", "excluded_category_keys", "threshold", "limits", "version", "audit"],
             OpenApiDocument.Names(doc.Schema("PolicyUpdateRequest"), "properties"));
         Assert.Empty(OpenApiDocument.Names(doc.Schema("LimitsRequest"), "required"));
-        Assert.Equal(["error"], OpenApiDocument.Names(doc.Schema("OpenAiErrorResponse"), "required"));
-        Assert.Equal(["message", "type", "param", "code"], OpenApiDocument.Names(doc.Schema("OpenAiErrorDetail"), "properties"));
+        Assert.Equal(["error"], OpenApiDocument.Names(doc.Schema("OpenAiErrorBody"), "required"));
+        Assert.Equal(["message", "type", "param", "code"], OpenApiDocument.Names(doc.Schema("OpenAiError"), "properties"));
     }
 
     [Fact]
@@ -184,6 +184,12 @@ public sealed class OpenApiDocumentTests(GuardApiFixture api)
 
         using var moderated = await client.PostAsJsonAsync("/v1/moderations", new { input = "hello" });
         AssertMatches(doc, "ModerationResponse", await ApiAssert.JsonAsync(moderated, HttpStatusCode.OK));
+
+        using var refused = await client.PostAsJsonAsync("/v1/moderations", new { input = "hello", extra = 1 });
+        Assert.Equal("application/json", refused.Content.Headers.ContentType?.MediaType);
+        var openAiError = await ApiAssert.JsonAsync(refused, HttpStatusCode.BadRequest);
+        AssertMatches(doc, "OpenAiErrorBody", openAiError);
+        AssertMatches(doc, "OpenAiError", openAiError.GetProperty("error"));
     }
 
     private static void AssertMatches(OpenApiDocument doc, string schemaName, JsonElement value)

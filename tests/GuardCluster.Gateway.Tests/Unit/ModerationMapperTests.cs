@@ -33,6 +33,20 @@ public sealed class ModerationMapperTests
     }
 
     [Fact]
+    public void SafeVerdictWithMeasuredScoresGetsProbabilitiesNotZeros()
+    {
+        var scores = new Dictionary<string, double> { ["S1"] = 0.6, ["S10"] = 0.3, ["S5"] = 0.1 };
+        var result = ModerationMapper.FromVerdict(Verdict(VerdictOutcome.Safe, 0.05, scores), SafetyPolicy.Default);
+
+        Assert.False(result.Flagged);
+        Assert.All(result.Categories.Values, Assert.False);
+        Assert.Equal(0.03, result.CategoryScores["violence"], 6); // 0.05 * 0.6
+        Assert.Equal(0.015, result.CategoryScores["hate"], 6);
+        Assert.Equal(0.005, result.CategoryScores["custom/S5"], 6);
+        Assert.Equal(0, result.CategoryScores["sexual"]);
+    }
+
+    [Fact]
     public void UnsafeScoresAreProbabilityTimesConditionalMaxedPerName()
     {
         var scores = new Dictionary<string, double> { ["S1"] = 0.5, ["S9"] = 0.25, ["S10"] = 0.25 };

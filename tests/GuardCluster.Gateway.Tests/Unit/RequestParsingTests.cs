@@ -98,25 +98,54 @@ public sealed class RequestParsingTests
     public void ModerationInputAcceptsStringAndStringArrays()
     {
         var one = ModerationInput.Parse(Json("""{"input":"hello","model":"omni-moderation-latest"}"""), 32);
-        Assert.Equal(["hello"], one.Inputs);
+        Assert.Equal([new ModerationItem("hello", "input", null)], one.Inputs);
         Assert.Equal("omni-moderation-latest", one.Model);
 
         var many = ModerationInput.Parse(Json("""{"input":["a","b"]}"""), 32);
-        Assert.Equal(["a", "b"], many.Inputs);
+        Assert.Equal([new ModerationItem("a", "input[0]", 0), new ModerationItem("b", "input[1]", 1)], many.Inputs);
         Assert.Null(many.Model);
     }
 
+    [Fact]
+    public void ModerationContentPartsAreOneInputWithTheirTextsJoined()
+    {
+        var parts = ModerationInput.Parse(Json("""{"input":[{"type":"text","text":"a"},{"text":"b","type":"text"}]}"""), 1);
+        Assert.Equal([new ModerationItem("a\nb", "input", null)], parts.Inputs);
+
+        // The count limit is on inputs, and an array of parts is one.
+        var many = ModerationInput.Parse(Json("""{"input":[{"type":"text","text":"a"},{"type":"text","text":"b"},{"type":"text","text":"c"}]}"""), 2);
+        Assert.Single(many.Inputs);
+    }
+
     [Theory]
-    [InlineData("""{"input":[]}""", 400, "empty_input")]
-    [InlineData("""{"input":[1]}""", 400, "invalid_type")]
-    [InlineData("""{"input":42}""", 400, "invalid_type")]
-    [InlineData("""{"input":[{"type":"image_url","image_url":{"url":"x"}}]}""", 400, "image_not_supported")]
-    [InlineData("""{"input":["a","b","c"]}""", 413, "too_many_inputs")]
-    public void ModerationInputRejectsBadInputs(string json, int status, string code)
+    [InlineData("""{"input":[]}""", 400, "empty_input", "input")]
+    [InlineData("""{"input":[1]}""", 400, "invalid_type", "input[0]")]
+    [InlineData("""{"input":42}""", 400, "invalid_type", "input")]
+    [InlineData("""{"input":{"type":"text","text":"a"}}""", 400, "invalid_type", "input")]
+    [InlineData("""{"input":["a",{"type":"text","text":"b"}]}""", 400, "invalid_type", "input[1]")]
+    [InlineData("""{"input":[{"type":"text","text":"b"},"a"]}""", 400, "invalid_type", "input[1]")]
+    [InlineData("""{"input":[{"type":"image_url","image_url":{"url":"x"}}]}""", 400, "image_not_supported", "input[0]")]
+    [InlineData("""{"input":[{"type":"text","text":"a"},{"type":"image_url","image_url":{"url":"x"}}]}""", 400, "image_not_supported", "input[1]")]
+    [InlineData("""{"input":[{"type":"input_audio"}]}""", 400, "unsupported_content_part", "input[0].type")]
+    [InlineData("""{"input":["a","b","c"]}""", 413, "too_many_inputs", "input")]
+    public void ModerationInputRejectsBadInputs(string json, int status, string code, string path)
     {
         var error = Assert.Throws<GatewayProblemException>(() => ModerationInput.Parse(Json(json), 2));
         Assert.Equal(status, error.Status);
         Assert.Equal(code, error.Code);
+        Assert.Equal(path, error.Path);
+    }
+
+    [Theory]
+    [InlineData("""{"input":[{"text":"a"}]}""", "missing_field", "input[0].type")]
+    [InlineData("""{"input":[{"type":"text"}]}""", "missing_field", "input[0].text")]
+    [InlineData("""{"input":[{"type":"text","text":7}]}""", "invalid_type", "input[0].text")]
+    [InlineData("""{"input":[{"type":"text","text":"a","extra":1}]}""", "unknown_field", "input[0].extra")]
+    public void ModerationContentPartShapeErrorsNameTheField(string json, string code, string path)
+    {
+        var error = Assert.Throws<GuardValidationException>(() => ModerationInput.Parse(Json(json), 2));
+        Assert.Equal(code, error.Code);
+        Assert.Equal(path, error.Path);
     }
 
     [Fact]

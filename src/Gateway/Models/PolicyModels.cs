@@ -3,7 +3,7 @@ using GuardCluster.Core.Serialization;
 
 namespace GuardCluster.Gateway.Models;
 
-/// <summary>The eight limits (names as in <see cref="TenantLimitFields"/>); in a request, null unsets one.</summary>
+/// <summary>The eight limits as answers show them (names as in <see cref="TenantLimitFields"/>); null when one is not set. Requests use <see cref="LimitsRequest"/>.</summary>
 public sealed record LimitsBody(
     int? RequestsPerMinute,
     int? TokensPerMinute,

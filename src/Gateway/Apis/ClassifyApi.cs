@@ -8,6 +8,7 @@ using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.OpenApi;
 using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,12 +30,17 @@ public static class ClassifyApi
     public static RouteGroupBuilder MapClassifyApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/classify").WithTags("Classify").RequireTenant();
-        group.MapPost("", ClassifyAsync).Accepts<ClassifyRequest>("application/json");
-        group.MapPost("/batch", ClassifyBatchAsync).Accepts<BatchRequest>("application/json");
+        group.MapPost("", ClassifyAsync).Accepts<ClassifyRequest>("application/json").WithName("classify");
+        group.MapPost("/batch", ClassifyBatchAsync).Accepts<BatchRequest>("application/json").WithName("classifyBatch");
         return group;
     }
 
-    private static async Task<Ok<ClassifyResponse>> ClassifyAsync(
+    /// <summary>Classifies the last turn of a conversation.</summary>
+    /// <remarks>
+    /// <c>categories</c>, <c>excluded_category_keys</c> and <c>threshold</c> narrow or replace the tenant's policy for this
+    /// call only; size limits come from the tenant's policy. The <c>X-Guard-Silo</c> header names the silo that answered.
+    /// </remarks>
+    internal static async Task<Ok<ClassifyResponse>> ClassifyAsync(
         TenantCaller tenant,
         HttpContext context,
         IGrainFactory grains,
@@ -55,7 +61,12 @@ public static class ClassifyApi
         return TypedResults.Ok(new ClassifyResponse(VerdictJson.ToDto(result.Verdict), tenant.Policy.Version));
     }
 
-    private static async Task<Ok<BatchResponse>> ClassifyBatchAsync(
+    /// <summary>Classifies several inputs in one call; results keep item order.</summary>
+    /// <remarks>
+    /// Every item is validated before any is classified: one bad item rejects the whole batch (its error's <c>path</c>
+    /// starts with <c>items[i].</c>), so a client never pays for half a batch.
+    /// </remarks>
+    internal static async Task<Ok<BatchResponse>> ClassifyBatchAsync(
         TenantCaller tenant,
         HttpRequest request,
         IGrainFactory grains,

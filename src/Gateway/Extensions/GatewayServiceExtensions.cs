@@ -4,6 +4,7 @@ using GuardCluster.Gateway.Apis;
 using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
+using GuardCluster.Gateway.OpenApi;
 using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Routing;
 using GuardCluster.Gateway.Telemetry;
@@ -44,6 +45,9 @@ public static class GatewayServiceExtensions
             // Dictionary keys stay as given: category codes (S1) and OpenAI names (self-harm/intent) are data.
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+
+            // Numbers are numbers on the wire (the web default also reads "1" as 1); the OpenAPI document follows this.
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         // Before AddProblemDetails: the first writer that accepts a problem writes it, and OpenAI routes want theirs.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAiErrorWriter>());
@@ -61,7 +65,7 @@ public static class GatewayServiceExtensions
             context.HttpContext.Features.Get<RequestTelemetry>()?.ProblemCode = context.ProblemDetails.Extensions["code"] as string;
         });
         services.AddExceptionHandler<GuardExceptionHandler>();
-        services.AddOpenApi();
+        services.AddGuardOpenApi();
 
         services.AddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(QuotaClock.Key, TimeProvider.System);
@@ -96,7 +100,7 @@ public static class GatewayServiceExtensions
         app.UseMiddleware<GuardAuthMiddleware>();
 
         // One root group so every API endpoint hands its answer (verdicts, timings) to the request's log line.
-        var api = app.MapGroup("").AddEndpointFilter<VerdictCaptureFilter>();
+        var api = app.MapGroup("").AddEndpointFilter<VerdictCaptureFilter>().DescribeGuardApi();
         api.MapHealthApi();
         api.MapTenantsApi();
         api.MapTenantPolicyApi();

@@ -3,7 +3,7 @@ using GuardCluster.Core.Serialization;
 
 namespace GuardCluster.Gateway.Models;
 
-/// <summary>The eight limits (names as in <see cref="TenantLimitFields"/>); in a request, null unsets one.</summary>
+/// <summary>The eight limits as answers show them (names as in <see cref="TenantLimitFields"/>); null when one is not set. Requests use <see cref="LimitsRequest"/>.</summary>
 public sealed record LimitsBody(
     int? RequestsPerMinute,
     int? TokensPerMinute,
@@ -64,10 +64,11 @@ public sealed record PolicyResponse(
 /// <c>version</c>, if given, is the version the update is based on (checked like <c>If-Match</c>). Any other field
 /// is refused with 400 <c>unknown_field</c>.
 /// </summary>
+[ClosedSchema]
 public sealed record PolicyUpdateRequest(
-    IReadOnlyDictionary<string, string>? Categories,
-    IReadOnlyList<string>? ExcludedCategoryKeys,
-    double? Threshold,
-    LimitsBody? Limits,
-    int? Version,
-    AuditSettingsBody? Audit);
+    CategoriesInput? Categories = null,
+    IReadOnlyList<string>? ExcludedCategoryKeys = null,
+    double? Threshold = null,
+    LimitsRequest? Limits = null,
+    int? Version = null,
+    AuditSettingsRequest? Audit = null);

@@ -27,6 +27,8 @@ public sealed class OpenApiDocumentTests(GuardApiFixture api)
         ["rotateTenantKeys"] = ("200", [401, 403, 404, 422, 429, 503]),
         ["setTenantLimits"] = ("200", [400, 401, 403, 404, 413, 422, 429, 503]),
         ["listTenantAudit"] = ("200", [400, 401, 403, 404, 422, 429, 503]),
+        ["getTenantPolicy"] = ("200", [401, 403, 404, 422, 429, 503]),
+        ["updateTenantPolicy"] = ("200", [400, 401, 403, 404, 412, 413, 422, 429, 503]),
         ["getPolicy"] = ("200", [401, 403, 429, 503]),
         ["updatePolicy"] = ("200", [400, 401, 403, 412, 413, 422, 429, 503]),
         ["classify"] = ("200", [400, 401, 403, 413, 422, 429, 503]),
@@ -44,13 +46,14 @@ public sealed class OpenApiDocumentTests(GuardApiFixture api)
         ["createTenant"] = "CreateTenantRequest",
         ["setTenantLimits"] = "LimitsRequest",
         ["updatePolicy"] = "PolicyUpdateRequest",
+        ["updateTenantPolicy"] = "PolicyUpdateRequest",
         ["classify"] = "ClassifyRequest",
         ["classifyBatch"] = "BatchRequest",
         ["appendConversationMessage"] = "AppendRequest",
         ["createModeration"] = "ModerationRequest",
     };
 
-    private static readonly string[] AdminOperations = ["createTenant", "getTenant", "deleteTenant", "rotateTenantKeys", "setTenantLimits", "listTenantAudit"];
+    private static readonly string[] AdminOperations = ["createTenant", "getTenant", "deleteTenant", "rotateTenantKeys", "setTenantLimits", "listTenantAudit", "getTenantPolicy", "updateTenantPolicy"];
     private static readonly string[] Anonymous = ["getHealth", "getReadiness", "getLiveness"];
 
     [Fact]

@@ -42,6 +42,10 @@ public sealed record PolicyPatch
     [Id(7)]
     public int? AuditRetentionDays { get; init; }
 
+    /// <summary>Each category's description (null = none), parallel to <see cref="CategoryCodes"/>; null when no category has one (and from older senders).</summary>
+    [Id(8)]
+    public string?[]? CategoryDescriptions { get; init; }
+
     /// <summary>The merged policy, validated (<see cref="PolicyValidator"/>; limit names checked), version unchanged.</summary>
     public TenantPolicy ApplyTo(TenantPolicy current)
     {
@@ -55,7 +59,13 @@ public sealed record PolicyPatch
                 throw new ArgumentException("Category codes and texts differ in count.", nameof(current));
             }
 
-            categories = [.. codes.Select((code, i) => new SafetyCategory(code, texts[i]))];
+            var descriptions = CategoryDescriptions ?? [];
+            if (descriptions.Length != 0 && descriptions.Length != codes.Length)
+            {
+                throw new ArgumentException("Category codes and descriptions differ in count.", nameof(current));
+            }
+
+            categories = [.. codes.Select((code, i) => new SafetyCategory(code, texts[i], descriptions.Length == 0 ? null : descriptions[i]))];
         }
 
         IReadOnlyList<string> excluded = ExcludedCodes ?? (CategoryCodes is null ? current.Policy.ExcludedCodes : []);

@@ -46,8 +46,8 @@ public sealed record PolicyPatch
     [Id(8)]
     public string?[]? CategoryDescriptions { get; init; }
 
-    /// <summary>The merged policy, validated (<see cref="PolicyValidator"/>; limit names checked), version unchanged.</summary>
-    public TenantPolicy ApplyTo(TenantPolicy current)
+    /// <summary>The merged policy, validated (<see cref="PolicyValidator"/> under <paramref name="policyLimits"/>; limit names checked), version unchanged.</summary>
+    public TenantPolicy ApplyTo(TenantPolicy current, PolicyLimits? policyLimits = null)
     {
         ArgumentNullException.ThrowIfNull(current);
         IReadOnlyList<SafetyCategory> categories = current.Policy.Categories;
@@ -71,7 +71,7 @@ public sealed record PolicyPatch
         IReadOnlyList<string> excluded = ExcludedCodes ?? (CategoryCodes is null ? current.Policy.ExcludedCodes : []);
         var threshold = SetsThreshold ? Threshold : current.Policy.Threshold;
         var policy = new SafetyPolicy(categories, excluded, threshold);
-        PolicyValidator.Validate(policy);
+        PolicyValidator.Validate(policy, policyLimits);
 
         var limits = current.Limits;
         foreach (var (name, value) in Limits ?? [])

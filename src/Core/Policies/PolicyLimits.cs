@@ -9,6 +9,9 @@ namespace GuardCluster.Core.Policies;
 /// </summary>
 public sealed record PolicyLimits
 {
+    /// <summary>The configuration section hosts bind these from (silo and API host alike: both validate policies).</summary>
+    public const string Section = "Guard:Policy";
+
     public const int DefaultMaxCategories = 64;
     public const int DefaultMaxCategoryTextChars = 4_000;
     public const int DefaultMaxTotalCategoryChars = 24_000;
@@ -20,4 +23,23 @@ public sealed record PolicyLimits
     public int MaxCategoryTextChars { get; init; } = DefaultMaxCategoryTextChars;
 
     public int MaxTotalCategoryChars { get; init; } = DefaultMaxTotalCategoryChars;
+
+    /// <summary>Why these values cannot be used (each limit must be at least 1); empty when they can.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (MaxCategories < 1)
+        {
+            yield return $"{Section}:{nameof(MaxCategories)} must be at least 1.";
+        }
+
+        if (MaxCategoryTextChars < 1)
+        {
+            yield return $"{Section}:{nameof(MaxCategoryTextChars)} must be at least 1.";
+        }
+
+        if (MaxTotalCategoryChars < 1)
+        {
+            yield return $"{Section}:{nameof(MaxTotalCategoryChars)} must be at least 1.";
+        }
+    }
 }

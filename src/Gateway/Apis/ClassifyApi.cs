@@ -2,6 +2,7 @@ using System.Text.Json;
 using GuardCluster.Contracts;
 using GuardCluster.Contracts.Grains;
 using GuardCluster.Core;
+using GuardCluster.Core.Policies;
 using GuardCluster.Core.Serialization;
 using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
@@ -47,10 +48,11 @@ public static class ClassifyApi
         WorkerKeys keys,
         TenantQuotaGate quotas,
         IOptions<GatewayOptions> options,
+        IOptions<PolicyLimits> policyLimits,
         CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
-        var input = Parse(body.RootElement, tenant.EffectivePolicy);
+        var input = Parse(body.RootElement, tenant.EffectivePolicy, policyLimits.Value);
         using var lease = quotas.Enter(tenant, checks: 1);
         var request = new GuardRequest(input.Conversation, input.Policy, TenantId: tenant.Id);
         var result = await TransientRetry.OnceAsync(
@@ -73,6 +75,7 @@ public static class ClassifyApi
         WorkerKeys keys,
         TenantQuotaGate quotas,
         IOptions<GatewayOptions> options,
+        IOptions<PolicyLimits> policyLimits,
         CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
@@ -102,7 +105,7 @@ public static class ClassifyApi
         var policy = tenant.EffectivePolicy;
         foreach (var item in items.EnumerateArray())
         {
-            inputs[index] = ParseItem(item, index, policy);
+            inputs[index] = ParseItem(item, index, policy, policyLimits.Value);
             index++;
         }
 
@@ -123,19 +126,19 @@ public static class ClassifyApi
             [.. verdicts.Select(v => new ClassifyResponse(VerdictJson.ToDto(v.Verdict), tenant.Policy.Version))]));
     }
 
-    /// <summary>Reads one reference-format input against the tenant's policy and limits.</summary>
-    public static GuardInput Parse(JsonElement root, TenantPolicy policy)
+    /// <summary>Reads one reference-format input against the tenant's policy and limits (category sizes: <c>Guard:Policy</c>).</summary>
+    public static GuardInput Parse(JsonElement root, TenantPolicy policy, PolicyLimits? policyLimits = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return GuardInputJson.ParseInput(root, policy.Limits.ToConversationLimits(), basePolicy: policy.Policy);
+        return GuardInputJson.ParseInput(root, policy.Limits.ToConversationLimits(), policyLimits, policy.Policy);
     }
 
-    private static GuardInput ParseItem(JsonElement item, int index, TenantPolicy policy)
+    private static GuardInput ParseItem(JsonElement item, int index, TenantPolicy policy, PolicyLimits policyLimits)
     {
         var prefix = $"items[{index}]";
         try
         {
-            return Parse(item, policy);
+            return Parse(item, policy, policyLimits);
         }
         catch (GuardValidationException error)
         {

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using GuardCluster.Core;
+using GuardCluster.Core.Policies;
 using GuardCluster.Contracts.Identity;
 
 namespace GuardCluster.Gateway.Extensions;
@@ -37,6 +38,7 @@ public static class GatewayServiceExtensions
 
         var section = configuration.GetSection(GatewayOptions.Section);
         services.Configure<GatewayOptions>(section);
+        AddPolicyLimits(services, configuration);
         var maxBody = section.GetValue<long?>(nameof(GatewayOptions.MaxBodyBytes)) ?? new GatewayOptions().MaxBodyBytes;
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
 
@@ -114,5 +116,21 @@ public static class GatewayServiceExtensions
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("GuardCluster API"));
         return app;
+    }
+
+    /// <summary>
+    /// <c>Guard:Policy</c>: the size limits on categories. Bound here because every host that runs this (API hosts and
+    /// silos, which add the API too) validates policies: per-request categories here, stored policies in the tenant grain.
+    /// </summary>
+    private static void AddPolicyLimits(IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(PolicyLimits.Section);
+        var limits = section.Get<PolicyLimits>() ?? PolicyLimits.Default;
+        if (limits.Problems().FirstOrDefault() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        services.Configure<PolicyLimits>(section);
     }
 }

@@ -42,8 +42,12 @@ public sealed record PolicyPatch
     [Id(7)]
     public int? AuditRetentionDays { get; init; }
 
-    /// <summary>The merged policy, validated (<see cref="PolicyValidator"/>; limit names checked), version unchanged.</summary>
-    public TenantPolicy ApplyTo(TenantPolicy current)
+    /// <summary>Each category's description (null = none), parallel to <see cref="CategoryCodes"/>; null when no category has one (and from older senders).</summary>
+    [Id(8)]
+    public string?[]? CategoryDescriptions { get; init; }
+
+    /// <summary>The merged policy, validated (<see cref="PolicyValidator"/> under <paramref name="policyLimits"/>; limit names checked), version unchanged.</summary>
+    public TenantPolicy ApplyTo(TenantPolicy current, PolicyLimits? policyLimits = null)
     {
         ArgumentNullException.ThrowIfNull(current);
         IReadOnlyList<SafetyCategory> categories = current.Policy.Categories;
@@ -55,13 +59,19 @@ public sealed record PolicyPatch
                 throw new ArgumentException("Category codes and texts differ in count.", nameof(current));
             }
 
-            categories = [.. codes.Select((code, i) => new SafetyCategory(code, texts[i]))];
+            var descriptions = CategoryDescriptions ?? [];
+            if (descriptions.Length != 0 && descriptions.Length != codes.Length)
+            {
+                throw new ArgumentException("Category codes and descriptions differ in count.", nameof(current));
+            }
+
+            categories = [.. codes.Select((code, i) => new SafetyCategory(code, texts[i], descriptions.Length == 0 ? null : descriptions[i]))];
         }
 
         IReadOnlyList<string> excluded = ExcludedCodes ?? (CategoryCodes is null ? current.Policy.ExcludedCodes : []);
         var threshold = SetsThreshold ? Threshold : current.Policy.Threshold;
         var policy = new SafetyPolicy(categories, excluded, threshold);
-        PolicyValidator.Validate(policy);
+        PolicyValidator.Validate(policy, policyLimits);
 
         var limits = current.Limits;
         foreach (var (name, value) in Limits ?? [])

@@ -35,7 +35,7 @@ public static class GuardErrorCodes
     public const string DuplicateCategoryCode = "duplicate_category_code";
     public const string BlankCategoryText = "blank_category_text";
     public const string CategoryTextContainsMarker = "category_text_contains_marker";
-    public const string CategoryTextContainsNewline = "category_text_contains_newline";
+    public const string CategoryTextForgesStructure = "category_text_forges_structure";
     public const string CategoryTextTooLong = "category_text_too_long";
     public const string CategoriesTooLong = "categories_too_long";
     public const string TooManyCategories = "too_many_categories";

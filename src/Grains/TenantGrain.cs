@@ -14,7 +14,8 @@ namespace GuardCluster.Grains;
 /// </summary>
 public sealed class TenantGrain(
     [PersistentState("tenant", GuardStorage.Name)] IPersistentState<TenantState> state,
-    IOptions<TenantLimitDefaults> defaults) : Grain, ITenantGrain
+    IOptions<TenantLimitDefaults> defaults,
+    IOptions<PolicyLimits> policyLimits) : Grain, ITenantGrain
 {
     private string TenantId => this.GetPrimaryKeyString();
 
@@ -129,7 +130,7 @@ public sealed class TenantGrain(
     {
         ArgumentNullException.ThrowIfNull(policy);
         EnsureExists();
-        PolicyValidator.Validate(policy.Policy); // GuardRejectionFilter carries its error across the call
+        PolicyValidator.Validate(policy.Policy, policyLimits.Value); // GuardRejectionFilter carries its error across the call
         return StorePolicyAsync(policy);
     }
 
@@ -147,7 +148,7 @@ public sealed class TenantGrain(
                 RejectionKind.PreconditionFailed);
         }
 
-        return StorePolicyAsync(patch.ApplyTo(current));
+        return StorePolicyAsync(patch.ApplyTo(current, policyLimits.Value));
     }
 
     private async Task<TenantPolicy> StorePolicyAsync(TenantPolicy policy)

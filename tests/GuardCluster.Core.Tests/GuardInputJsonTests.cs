@@ -104,7 +104,7 @@ public class GuardInputJsonTests
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":null}]}", "messages[0].content")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":[\"x\"]}]}", "messages[0].content[0]")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":3}]}]}", "messages[0].content[0].text")]
-    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"categories\":[]}", "categories")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"categories\":true}", "categories")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"categories\":{\"S1\":1}}", "categories.S1")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"excluded_category_keys\":\"S1\"}", "excluded_category_keys")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"excluded_category_keys\":[6]}", "excluded_category_keys[0]")]
@@ -205,7 +205,7 @@ public class GuardInputJsonTests
         Fails(GuardErrorCodes.NoActiveCategories, OneUser + ""","categories":{}}""");
         Fails(GuardErrorCodes.InvalidThreshold, OneUser + ""","threshold":1.5}""");
         Fails(GuardErrorCodes.InvalidThreshold, OneUser + ""","threshold":1e400}""");
-        Fails(GuardErrorCodes.CategoryTextContainsNewline, OneUser + ""","categories":{"S1":"a\nS2: b"}}""");
+        Fails(GuardErrorCodes.CategoryTextForgesStructure, OneUser + ""","categories":{"S1":"a\nS2: b"}}""");
         Rejects(
             GuardErrorCodes.TooManyCategories,
             () => GuardInputJson.Parse(OneUser + ""","categories":{"S1":"a","S2":"b"}}""", policyLimits: new PolicyLimits { MaxCategories = 1 }),
@@ -221,4 +221,46 @@ public class GuardInputJsonTests
         var categories = GuardInputJson.ParseCategories(doc.RootElement.GetProperty("c"));
         Assert.Equal([new SafetyCategory("S3", "t")], categories);
     }
+
+    [Fact]
+    public void MultiLineCategoryText_IsKeptVerbatim()
+    {
+        var input = Parse(OneUser + ""","categories":{"S1":"Violent Crimes. \nAI models should not.\r\n- e.g. assault"}}""");
+        Assert.Equal([new SafetyCategory("S1", "Violent Crimes. \nAI models should not.\r\n- e.g. assault")], input.Policy.Categories);
+        Assert.Equal("Violent Crimes. ", input.Policy.Categories[0].Name);
+    }
+
+    [Fact]
+    public void ObjectForm_KeepsNameAndDescriptionApart()
+    {
+        var input = Parse(OneUser + ""","categories":{"S1":{"name":"Violent Crimes. ","description":"AI models should not."},"S2":{"name":"Hate.","description":null},"S3":"Plain."}}""");
+        Assert.Equal(
+            [new SafetyCategory("S1", "Violent Crimes. ", "AI models should not."), new SafetyCategory("S2", "Hate."), new SafetyCategory("S3", "Plain.")],
+            input.Policy.Categories);
+        Assert.Equal("Violent Crimes. \nAI models should not.", input.Policy.Categories[0].PromptText);
+    }
+
+    [Fact]
+    public void ListForm_IsTheShapeGetPolicyAnswers()
+    {
+        var input = Parse(OneUser + ""","categories":[{"code":"S9","name":"Nine","description":"Desc."},{"code":"S2","name":"Two"}],"excluded_category_keys":["S2"]}""");
+        Assert.Equal([new SafetyCategory("S9", "Nine", "Desc."), new SafetyCategory("S2", "Two")], input.Policy.Categories);
+        Assert.Equal(["S9"], input.Policy.ActiveCategories.Select(c => c.Code));
+    }
+
+    [Theory]
+    [InlineData(""","categories":{"S1":{"description":"d"}}""", "missing_field", "categories.S1.name")]
+    [InlineData(""","categories":{"S1":{"name":"n","desc":"d"}}""", "unknown_field", "categories.S1.desc")]
+    [InlineData(""","categories":{"S1":{"name":"n","name":"m"}}""", "duplicate_property", "categories.S1.name")]
+    [InlineData(""","categories":{"S1":{"name":3}}""", "invalid_type", "categories.S1.name")]
+    [InlineData(""","categories":{"S1":{"name":"n","description":["d"]}}""", "invalid_type", "categories.S1.description")]
+    [InlineData(""","categories":{"S1":{"name":"n","description":" \n "}}""", "blank_category_text", "categories[0].description")]
+    [InlineData(""","categories":{"S1":7}""", "invalid_type", "categories.S1")]
+    [InlineData(""","categories":[{"name":"n"}]""", "missing_field", "categories[0].code")]
+    [InlineData(""","categories":[{"code":"S1","name":"a"},{"code":"S1","name":"b"}]""", "duplicate_category_code", "categories[1]")]
+    [InlineData(""","categories":["S1"]""", "invalid_type", "categories[0]")]
+    [InlineData(""","categories":[{"code":"S1","name":"a","extra":1}]""", "unknown_field", "categories[0].extra")]
+    [InlineData(""","categories":"S1: a","threshold":0.5""", "invalid_type", "categories")]
+    public void CategoryShapes_AreStrict(string categories, string code, string path) =>
+        Fails(code, OneUser + categories + "}", path);
 }

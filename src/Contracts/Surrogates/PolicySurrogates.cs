@@ -19,6 +19,10 @@ public struct SafetyPolicySurrogate
 
     [Id(3)]
     public double? Threshold;
+
+    /// <summary>Per-category descriptions parallel to <see cref="Codes"/> (null = none); absent in state stored before descriptions existed.</summary>
+    [Id(4)]
+    public string?[]? Descriptions;
 }
 
 [RegisterConverter]
@@ -28,7 +32,8 @@ public sealed class SafetyPolicyConverter : IConverter<SafetyPolicy, SafetyPolic
     {
         var codes = surrogate.Codes ?? [];
         var texts = surrogate.Texts ?? [];
-        var categories = codes.Select((code, i) => new SafetyCategory(code, texts[i])).ToArray();
+        var descriptions = surrogate.Descriptions ?? [];
+        var categories = codes.Select((code, i) => new SafetyCategory(code, texts[i], i < descriptions.Length ? descriptions[i] : null)).ToArray();
         return new SafetyPolicy(categories, surrogate.Excluded ?? [], surrogate.Threshold);
     }
 
@@ -38,6 +43,9 @@ public sealed class SafetyPolicyConverter : IConverter<SafetyPolicy, SafetyPolic
         Texts = [.. value.Categories.Select(c => c.Text)],
         Excluded = [.. value.ExcludedCodes],
         Threshold = value.Threshold,
+
+        // Left null when no category has a description, so such policies serialize as before.
+        Descriptions = value.Categories.Any(c => c.Description is not null) ? [.. value.Categories.Select(c => c.Description)] : null,
     };
 }
 

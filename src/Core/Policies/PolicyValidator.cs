@@ -5,9 +5,10 @@ using GuardCluster.Core.Text;
 namespace GuardCluster.Core.Policies;
 
 /// <summary>
-/// Checks that a policy renders into a well-formed category block. Category text is written verbatim into
-/// the prompt, so anything that could fake structure there is rejected rather than warned about: section
-/// markers, special-token text, and line breaks (a newline followed by <c>S99: ...</c> would forge a category).
+/// Checks that a policy renders into a well-formed category block. Category text (name and description) is written
+/// verbatim into the prompt and may span lines (Meta's policy format), so what could fake structure there is rejected
+/// rather than warned about: lines that imitate the template (<see cref="CategoryStructure"/>), section markers
+/// anywhere, and special-token text (refused, although the engine would tokenize it as plain text anyway).
 /// </summary>
 public static class PolicyValidator
 {
@@ -47,7 +48,7 @@ public static class PolicyValidator
             }
 
             CheckText(category, limits, path);
-            totalChars += category.Text.Length;
+            totalChars += category.PromptText.Length;
             if (totalChars > limits.MaxTotalCategoryChars)
             {
                 throw Limit(
@@ -78,27 +79,36 @@ public static class PolicyValidator
 
     private static void CheckText(SafetyCategory category, PolicyLimits limits, string path)
     {
-        var text = category.Text;
-        if (PythonText.IsBlank(text))
+        if (PythonText.IsBlank(category.Text))
         {
             throw new GuardValidationException(
                 GuardErrorCodes.BlankCategoryText, $"Category '{category.Code}' has no text.", path);
         }
 
+        // An empty description would render as a stray line break; absent (null) is how a category has none.
+        if (category.Description is { } description && PythonText.IsBlank(description))
+        {
+            throw new GuardValidationException(
+                GuardErrorCodes.BlankCategoryText,
+                $"Category '{category.Code}' has a blank description; leave 'description' out instead.",
+                path + ".description");
+        }
+
+        var text = category.PromptText;
         if (text.Length > limits.MaxCategoryTextChars)
         {
             throw Limit(
                 GuardErrorCodes.CategoryTextTooLong,
-                $"Category '{category.Code}' text has {text.Length} characters; at most {limits.MaxCategoryTextChars} are allowed.",
+                $"Category '{category.Code}' has {text.Length} characters (name and description); at most {limits.MaxCategoryTextChars} are allowed.",
                 path);
         }
 
-        // Python's splitlines() boundaries too: the model may read any of them as a line break.
-        if (text.AsSpan().IndexOfAny("\n\r\v\f\u001C\u001D\u001E\u0085\u2028\u2029") >= 0)
+        if (CategoryStructure.FindForgedLine(text) is { } forged)
         {
             throw new GuardValidationException(
-                GuardErrorCodes.CategoryTextContainsNewline,
-                $"Category '{category.Code}' text must be a single line.",
+                GuardErrorCodes.CategoryTextForgesStructure,
+                $"Category '{category.Code}' has a line that imitates the prompt's structure ('{Shorten(forged)}'): "
+                + "a line may not be a section marker, start like a category line (S<n>:), or repeat the template's task or instruction.",
                 path);
         }
 
@@ -118,6 +128,12 @@ public static class PolicyValidator
                 $"Category '{category.Code}' text contains an invalid character (U+{(int)text[bad]:X4}).",
                 path);
         }
+    }
+
+    private static string Shorten(string line)
+    {
+        var trimmed = PythonText.Strip(line);
+        return trimmed.Length <= 80 ? trimmed : trimmed[..77] + "...";
     }
 
     private static void CheckExcluded(IReadOnlyList<string> excluded, HashSet<string> codes, PolicyLimits limits)

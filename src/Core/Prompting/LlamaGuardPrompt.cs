@@ -50,7 +50,7 @@ public static class LlamaGuardPrompt
         body.Append(LlamaGuardMarkers.BeginCategories).Append('\n');
         foreach (var category in policy.ActiveCategories)
         {
-            body.Append(category.Code).Append(": ").Append(category.Text).Append('\n');
+            body.Append(category.Code).Append(": ").Append(category.PromptText).Append('\n');
         }
 
         body.Append(LlamaGuardMarkers.EndCategories).Append("\n\n");

@@ -17,6 +17,9 @@ public static class GuardInputJson
     public const string CategoriesProperty = "categories";
     public const string ExcludedProperty = "excluded_category_keys";
     public const string ThresholdProperty = "threshold";
+    public const string CategoryCodeProperty = "code";
+    public const string CategoryNameProperty = "name";
+    public const string CategoryDescriptionProperty = "description";
 
     /// <summary>Parses and validates a whole input document against <paramref name="basePolicy"/> (default S1..S13).</summary>
     public static GuardInput Parse(
@@ -202,10 +205,20 @@ public static class GuardInputJson
         return policy;
     }
 
-    /// <summary><c>{"S1":"text",...}</c> in document order (shape and duplicates only; content rules live in <see cref="PolicyValidator"/>).</summary>
+    /// <summary>
+    /// Categories in document order, in one of three shapes (shape and duplicates only; content rules live in
+    /// <see cref="PolicyValidator"/>): <c>{"S1":"text"}</c> (the text may span lines: Meta's name-then-description
+    /// format), <c>{"S1":{"name":"...","description":"..."}}</c>, or the list <c>GET /v1/policy</c> answers,
+    /// <c>[{"code":"S1","name":"...","description":"..."}]</c>. <c>description</c> is optional (null = none).
+    /// </summary>
     public static IReadOnlyList<SafetyCategory> ParseCategories(JsonElement categories)
     {
-        RequireKind(categories, JsonValueKind.Object, CategoriesProperty, "an object mapping codes to texts");
+        if (categories.ValueKind == JsonValueKind.Array)
+        {
+            return ParseCategoryList(categories);
+        }
+
+        RequireKind(categories, JsonValueKind.Object, CategoriesProperty, "an object mapping codes to texts, or a list of {code, name, description}");
         var list = new List<SafetyCategory>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in categories.EnumerateObject())
@@ -218,12 +231,57 @@ public static class GuardInputJson
                     GuardErrorCodes.DuplicateCategoryCode, $"Category code '{code}' appears more than once.", path);
             }
 
-            RequireKind(property.Value, JsonValueKind.String, path, "a string");
+            if (property.Value.ValueKind == JsonValueKind.Object)
+            {
+                var fields = JsonFields.Collect(property.Value, path, CategoryNameProperty, CategoryDescriptionProperty);
+                list.Add(new SafetyCategory(code, RequiredString(fields[0], path, CategoryNameProperty), OptionalString(fields[1], path, CategoryDescriptionProperty)));
+                continue;
+            }
+
+            RequireKind(property.Value, JsonValueKind.String, path, "a string or an object {name, description}");
             list.Add(new SafetyCategory(code, JsonFields.GetString(property.Value, path)));
         }
 
         return list;
     }
+
+    private static List<SafetyCategory> ParseCategoryList(JsonElement categories)
+    {
+        var list = new List<SafetyCategory>(categories.GetArrayLength());
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var item in categories.EnumerateArray())
+        {
+            var path = $"{CategoriesProperty}[{index}]";
+            RequireKind(item, JsonValueKind.Object, path, "an object {code, name, description}");
+            var fields = JsonFields.Collect(item, path, CategoryCodeProperty, CategoryNameProperty, CategoryDescriptionProperty);
+            var code = RequiredString(fields[0], path, CategoryCodeProperty);
+            if (!seen.Add(code))
+            {
+                throw new GuardValidationException(
+                    GuardErrorCodes.DuplicateCategoryCode, $"Category code '{code}' appears more than once.", path);
+            }
+
+            list.Add(new SafetyCategory(code, RequiredString(fields[1], path, CategoryNameProperty), OptionalString(fields[2], path, CategoryDescriptionProperty)));
+            index++;
+        }
+
+        return list;
+    }
+
+    private static string RequiredString(JsonElement? element, string path, string field)
+    {
+        if (element is not { } value)
+        {
+            throw Missing(path, field);
+        }
+
+        RequireKind(value, JsonValueKind.String, $"{path}.{field}", "a string");
+        return JsonFields.GetString(value, $"{path}.{field}");
+    }
+
+    private static string? OptionalString(JsonElement? element, string path, string field) =>
+        IsPresent(element) ? RequiredString(element, path, field) : null;
 
     public static IReadOnlyList<string> ParseExcludedCodes(JsonElement excluded)
     {

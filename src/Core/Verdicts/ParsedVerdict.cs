@@ -18,10 +18,10 @@ public sealed record ParsedVerdict(
     /// <summary>Warning code for an answer that is neither well-formed safe nor unsafe.</summary>
     public const string IndeterminateWarning = "indeterminate_output";
 
-    /// <summary>Named codes as references; the name is the category text, or <c>"Unknown category"</c>.</summary>
+    /// <summary>Named codes as references; the name is the category's name (its first line, never the description), or <c>"Unknown category"</c>.</summary>
     public IReadOnlyList<CategoryRef> CategoryRefs(SafetyPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return Codes.Select(code => new CategoryRef(code, policy.FindCategory(code)?.Text ?? "Unknown category")).ToArray();
+        return Codes.Select(code => new CategoryRef(code, policy.FindCategory(code)?.Name ?? "Unknown category")).ToArray();
     }
 }

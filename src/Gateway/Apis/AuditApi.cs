@@ -7,6 +7,7 @@ using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -29,15 +30,23 @@ public static class AuditApi
 
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/audit").WithTags("Audit").RequireTenant().MapGet("", TenantAsync);
-        app.MapGroup("/v1/tenants").WithTags("Audit").RequireAdmin().MapGet("/{id}/audit", AdminAsync);
+        app.MapGroup("/v1/audit").WithTags("Audit").RequireTenant().MapGet("", TenantAsync).WithName("listAudit").ProducesErrors(400, 404, 422).WithAuditQueryParameters();
+        app.MapGroup("/v1/tenants").WithTags("Audit").RequireAdmin().MapGet("/{id}/audit", AdminAsync).WithName("listTenantAudit").ProducesErrors(400).WithAuditQueryParameters();
         return app;
     }
 
-    private static Task<Ok<AuditListResponse>> TenantAsync(TenantCaller tenant, HttpRequest request, AuditWriter writer, [FromServices] IAuditStore? store, CancellationToken cancellationToken) =>
+    /// <summary>Lists the calling tenant's audit entries, newest first.</summary>
+    /// <remarks>
+    /// Filters: <c>from</c>/<c>to</c> (ISO 8601), <c>verdict</c>, <c>category</c>, <c>conversation_id</c>; paging: <c>limit</c>
+    /// (1-200, default 50) and <c>cursor</c>. Unknown or repeated parameters are 400. 404 <c>audit_disabled</c> when this host
+    /// keeps no audit log.
+    /// </remarks>
+    internal static Task<Ok<AuditListResponse>> TenantAsync(TenantCaller tenant, HttpRequest request, AuditWriter writer, [FromServices] IAuditStore? store, CancellationToken cancellationToken) =>
         QueryAsync(tenant.Id, tenant.Snapshot.Incarnation, request, writer, store, cancellationToken);
 
-    private static async Task<Ok<AuditListResponse>> AdminAsync(string id, HttpRequest request, IGrainFactory grains, AuditWriter writer, [FromServices] IAuditStore? store, CancellationToken cancellationToken)
+    /// <summary>Lists any tenant's audit entries, newest first (admin key).</summary>
+    /// <remarks>The same filters and paging as <c>GET /v1/audit</c>.</remarks>
+    internal static async Task<Ok<AuditListResponse>> AdminAsync(string id, HttpRequest request, IGrainFactory grains, AuditWriter writer, [FromServices] IAuditStore? store, CancellationToken cancellationToken)
     {
         if (!GuardIds.IsTenantId(id))
         {

@@ -2,12 +2,14 @@ using System.Text.Json;
 using GuardCluster.Contracts;
 using GuardCluster.Contracts.Grains;
 using GuardCluster.Core;
+using GuardCluster.Core.Policies;
 using GuardCluster.Core.Serialization;
 using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.OpenApi;
 using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,22 +31,28 @@ public static class ClassifyApi
     public static RouteGroupBuilder MapClassifyApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/classify").WithTags("Classify").RequireTenant();
-        group.MapPost("", ClassifyAsync).Accepts<ClassifyRequest>("application/json");
-        group.MapPost("/batch", ClassifyBatchAsync).Accepts<BatchRequest>("application/json");
+        group.MapPost("", ClassifyAsync).Accepts<ClassifyRequest>("application/json").WithName("classify");
+        group.MapPost("/batch", ClassifyBatchAsync).Accepts<BatchRequest>("application/json").WithName("classifyBatch");
         return group;
     }
 
-    private static async Task<Ok<ClassifyResponse>> ClassifyAsync(
+    /// <summary>Classifies the last turn of a conversation.</summary>
+    /// <remarks>
+    /// <c>categories</c>, <c>excluded_category_keys</c> and <c>threshold</c> narrow or replace the tenant's policy for this
+    /// call only; size limits come from the tenant's policy. The <c>X-Guard-Silo</c> header names the silo that answered.
+    /// </remarks>
+    internal static async Task<Ok<ClassifyResponse>> ClassifyAsync(
         TenantCaller tenant,
         HttpContext context,
         IGrainFactory grains,
         WorkerKeys keys,
         TenantQuotaGate quotas,
         IOptions<GatewayOptions> options,
+        IOptions<PolicyLimits> policyLimits,
         CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
-        var input = Parse(body.RootElement, tenant.EffectivePolicy);
+        var input = Parse(body.RootElement, tenant.EffectivePolicy, policyLimits.Value);
         using var lease = quotas.Enter(tenant, checks: 1);
         var request = new GuardRequest(input.Conversation, input.Policy, TenantId: tenant.Id);
         var result = await TransientRetry.OnceAsync(
@@ -55,13 +63,19 @@ public static class ClassifyApi
         return TypedResults.Ok(new ClassifyResponse(VerdictJson.ToDto(result.Verdict), tenant.Policy.Version));
     }
 
-    private static async Task<Ok<BatchResponse>> ClassifyBatchAsync(
+    /// <summary>Classifies several inputs in one call; results keep item order.</summary>
+    /// <remarks>
+    /// Every item is validated before any is classified: one bad item rejects the whole batch (its error's <c>path</c>
+    /// starts with <c>items[i].</c>), so a client never pays for half a batch.
+    /// </remarks>
+    internal static async Task<Ok<BatchResponse>> ClassifyBatchAsync(
         TenantCaller tenant,
         HttpRequest request,
         IGrainFactory grains,
         WorkerKeys keys,
         TenantQuotaGate quotas,
         IOptions<GatewayOptions> options,
+        IOptions<PolicyLimits> policyLimits,
         CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
@@ -91,7 +105,7 @@ public static class ClassifyApi
         var policy = tenant.EffectivePolicy;
         foreach (var item in items.EnumerateArray())
         {
-            inputs[index] = ParseItem(item, index, policy);
+            inputs[index] = ParseItem(item, index, policy, policyLimits.Value);
             index++;
         }
 
@@ -112,19 +126,19 @@ public static class ClassifyApi
             [.. verdicts.Select(v => new ClassifyResponse(VerdictJson.ToDto(v.Verdict), tenant.Policy.Version))]));
     }
 
-    /// <summary>Reads one reference-format input against the tenant's policy and limits.</summary>
-    public static GuardInput Parse(JsonElement root, TenantPolicy policy)
+    /// <summary>Reads one reference-format input against the tenant's policy and limits (category sizes: <c>Guard:Policy</c>).</summary>
+    public static GuardInput Parse(JsonElement root, TenantPolicy policy, PolicyLimits? policyLimits = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return GuardInputJson.ParseInput(root, policy.Limits.ToConversationLimits(), basePolicy: policy.Policy);
+        return GuardInputJson.ParseInput(root, policy.Limits.ToConversationLimits(), policyLimits, policy.Policy);
     }
 
-    private static GuardInput ParseItem(JsonElement item, int index, TenantPolicy policy)
+    private static GuardInput ParseItem(JsonElement item, int index, TenantPolicy policy, PolicyLimits policyLimits)
     {
         var prefix = $"items[{index}]";
         try
         {
-            return Parse(item, policy);
+            return Parse(item, policy, policyLimits);
         }
         catch (GuardValidationException error)
         {

@@ -8,6 +8,7 @@ using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.OpenApi;
 using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,14 +29,20 @@ public static class ConversationsApi
     public static RouteGroupBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/conversations").WithTags("Conversations").RequireTenant();
-        group.MapGet("", ListAsync);
-        group.MapPost("/{id}/messages", AppendAsync).Accepts<AppendRequest>("application/json");
-        group.MapGet("/{id}", GetAsync);
-        group.MapDelete("/{id}", DeleteAsync);
+        group.MapGet("", ListAsync).WithName("listConversations").ProducesErrors(400, 422);
+        group.MapPost("/{id}/messages", AppendAsync).Accepts<AppendRequest>("application/json").WithName("appendConversationMessage").ProducesErrors(409);
+        group.MapGet("/{id}", GetAsync).WithName("getConversation");
+        group.MapDelete("/{id}", DeleteAsync).WithName("deleteConversation");
         return group;
     }
 
-    private static async Task<Ok<AppendResponse>> AppendAsync(
+    /// <summary>Appends a message to a conversation and classifies it in the context of the whole history.</summary>
+    /// <remarks>
+    /// The conversation is created by its first message. Roles must alternate, starting with <c>user</c>. With a
+    /// <c>message_id</c> the call is idempotent: a retry is answered from history (<c>replayed: true</c>); the same id with a
+    /// different message is 409 <c>message_id_conflict</c>.
+    /// </remarks>
+    internal static async Task<Ok<AppendResponse>> AppendAsync(
         string id,
         TenantCaller tenant,
         HttpRequest request,
@@ -66,8 +73,9 @@ public static class ConversationsApi
         return TypedResults.Ok(new AppendResponse(VerdictJson.ToDto(stored.Verdict), stored.PolicyVersion, stored.Turn, turn.Replayed));
     }
 
-    /// <summary>The tenant's own conversations, newest first; <c>cursor</c> is the previous page's <c>next_cursor</c>.</summary>
-    private static async Task<Ok<ConversationListResponse>> ListAsync(TenantCaller tenant, IGrainFactory grains, int? limit, string? cursor)
+    /// <summary>Lists the calling tenant's conversations, newest first.</summary>
+    /// <remarks><c>limit</c> is 1-100 (default 20); <c>cursor</c> is the previous page's <c>next_cursor</c>.</remarks>
+    internal static async Task<Ok<ConversationListResponse>> ListAsync(TenantCaller tenant, IGrainFactory grains, int? limit, string? cursor)
     {
         var size = limit ?? DefaultPageSize;
         if (size is < 1 or > MaxPageSize)
@@ -85,14 +93,16 @@ public static class ConversationsApi
             [.. page.Items.Select(e => new ConversationSummary(e.Id, e.CreatedAt))], page.NextCursor, page.Total));
     }
 
-    private static async Task<Ok<ConversationResponse>> GetAsync(string id, TenantCaller tenant, IGrainFactory grains)
+    /// <summary>Reads a conversation: every message with its verdict.</summary>
+    internal static async Task<Ok<ConversationResponse>> GetAsync(string id, TenantCaller tenant, IGrainFactory grains)
     {
         RequireConversationId(id);
         var view = await Grain(grains, tenant, id).GetAsync() ?? throw NotFound(id);
         return TypedResults.Ok(new ConversationResponse(id, [.. view.Messages.Select(ConversationMessageView.From)]));
     }
 
-    private static async Task<NoContent> DeleteAsync(string id, TenantCaller tenant, IGrainFactory grains)
+    /// <summary>Deletes a conversation and its history.</summary>
+    internal static async Task<NoContent> DeleteAsync(string id, TenantCaller tenant, IGrainFactory grains)
     {
         RequireConversationId(id);
         return await Grain(grains, tenant, id).DeleteAsync() ? TypedResults.NoContent() : throw NotFound(id);

@@ -16,11 +16,23 @@ public static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/healthz", (IServiceProvider services) => Check(services, checkStopping: false)).WithTags("Health");
-        app.MapGet("/readyz", (IServiceProvider services) => Check(services, checkStopping: true)).WithTags("Health");
-        app.MapGet("/livez", () => TypedResults.Ok(new HealthResponse("alive", "serving HTTP"))).WithTags("Health");
+        app.MapGet("/healthz", Healthz).WithTags("Health").WithName("getHealth").Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/readyz", Readyz).WithTags("Health").WithName("getReadiness").Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/livez", Livez).WithTags("Health").WithName("getLiveness");
         return app;
     }
+
+    /// <summary>Whether this host can classify.</summary>
+    /// <remarks>200 <c>ready</c> once the model is loaded and the silo active (or the cluster connected), else 503 <c>unavailable</c> with the reason.</remarks>
+    internal static Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>> Healthz(IServiceProvider services) => Check(services, checkStopping: false);
+
+    /// <summary>Whether this host should receive traffic.</summary>
+    /// <remarks>Like <c>/healthz</c>, and also 503 while the host is shutting down, so load balancers drain it first.</remarks>
+    internal static Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>> Readyz(IServiceProvider services) => Check(services, checkStopping: true);
+
+    /// <summary>Whether the process serves HTTP.</summary>
+    /// <remarks>200 whatever the model or cluster state: a container liveness probe that never restarts a silo still loading its model.</remarks>
+    internal static Ok<HealthResponse> Livez() => TypedResults.Ok(new HealthResponse("alive", "serving HTTP"));
 
     private static Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>> Check(IServiceProvider services, bool checkStopping)
     {

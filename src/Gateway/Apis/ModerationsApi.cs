@@ -7,6 +7,7 @@ using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.OpenApi;
 using GuardCluster.Gateway.Moderation;
 using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Routing;
@@ -30,11 +31,13 @@ public static class ModerationsApi
     public static RouteGroupBuilder MapModerationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/moderations").WithTags("OpenAI compatible").RequireTenant();
-        group.MapPost("", ModerateAsync).Accepts<ModerationRequest>("application/json");
+        group.MapPost("", ModerateAsync).Accepts<ModerationRequest>("application/json").WithName("createModeration").WithOpenAiErrors();
         return group;
     }
 
-    private static async Task<Ok<ModerationResponse>> ModerateAsync(
+    /// <summary>Classifies text the way OpenAI's moderation API does (OpenAI SDKs work unchanged).</summary>
+    /// <remarks>One result per input, in order. Errors use OpenAI's shape <c>{"error":{"message","type","param","code"}}</c>.</remarks>
+    internal static async Task<Ok<ModerationResponse>> ModerateAsync(
         TenantCaller tenant,
         HttpRequest request,
         IGrainFactory grains,

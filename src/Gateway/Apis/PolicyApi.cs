@@ -3,6 +3,7 @@ using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.OpenApi;
 using GuardCluster.Gateway.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -21,18 +22,27 @@ public static class PolicyApi
     public static RouteGroupBuilder MapPolicyApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/policy").WithTags("Policy").RequireTenant();
-        group.MapGet("", Get);
-        group.MapPut("", PutAsync).Accepts<PolicyUpdateRequest>("application/json");
+        group.MapGet("", Get).WithName("getPolicy").WithPolicyVersionHeaders(acceptsIfMatch: false);
+        group.MapPut("", PutAsync).Accepts<PolicyUpdateRequest>("application/json").WithName("updatePolicy").ProducesErrors(412).WithPolicyVersionHeaders(acceptsIfMatch: true);
         return group;
     }
 
-    private static Ok<PolicyResponse> Get(TenantCaller tenant, HttpResponse response, IOptions<AuditOptions> audit)
+    /// <summary>Reads the calling tenant's policy.</summary>
+    /// <remarks>The <c>ETag</c> header carries the version, for a later <c>If-Match</c>.</remarks>
+    internal static Ok<PolicyResponse> Get(TenantCaller tenant, HttpResponse response, IOptions<AuditOptions> audit)
     {
         response.Headers[HeaderNames.ETag] = PolicyUpdate.ETag(tenant.Policy.Version);
         return TypedResults.Ok(PolicyResponse.From(tenant.Policy, tenant.Snapshot.Quota, audit.Value));
     }
 
-    private static async Task<Ok<PolicyResponse>> PutAsync(
+    /// <summary>Updates the calling tenant's policy (partial update).</summary>
+    /// <remarks>
+    /// Each field present replaces its part; absent fields keep theirs. New categories drop the old exclusions unless
+    /// <c>excluded_category_keys</c> is given with them; <c>"threshold": null</c> clears the threshold. <c>If-Match</c>
+    /// (or <c>version</c> in the body) makes the update conditional: 412 <c>precondition_failed</c> when the stored
+    /// version differs.
+    /// </remarks>
+    internal static async Task<Ok<PolicyResponse>> PutAsync(
         TenantCaller tenant,
         HttpRequest request,
         IGrainFactory grains,

@@ -49,6 +49,9 @@ public static class PolicyUpdate
         {
             CategoryCodes = parsedCategories?.Select(x => x.Code).ToArray(),
             CategoryTexts = parsedCategories?.Select(x => x.Text).ToArray(),
+            CategoryDescriptions = parsedCategories is not null && parsedCategories.Any(x => x.Description is not null)
+                ? [.. parsedCategories.Select(x => x.Description)]
+                : null,
             ExcludedCodes = excluded is { } e ? [.. GuardInputJson.ParseExcludedCodes(e)] : null,
             SetsThreshold = hasThreshold,
             Threshold = threshold is { } t ? GuardInputJson.ParseThreshold(t) : null,

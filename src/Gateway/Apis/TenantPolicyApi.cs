@@ -5,6 +5,7 @@ using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.OpenApi;
 using GuardCluster.Gateway.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -22,12 +23,15 @@ public static class TenantPolicyApi
     public static RouteGroupBuilder MapTenantPolicyApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/tenants").WithTags("Tenants").RequireAdmin();
-        group.MapGet("/{id}/policy", GetAsync);
-        group.MapPut("/{id}/policy", PutAsync).Accepts<PolicyUpdateRequest>("application/json");
+        group.MapGet("/{id}/policy", GetAsync).WithName("getTenantPolicy").WithPolicyVersionHeaders(acceptsIfMatch: false);
+        group.MapPut("/{id}/policy", PutAsync).Accepts<PolicyUpdateRequest>("application/json").WithName("updateTenantPolicy")
+            .ProducesErrors(412).WithPolicyVersionHeaders(acceptsIfMatch: true);
         return group;
     }
 
-    private static async Task<Ok<PolicyResponse>> GetAsync(string id, HttpResponse response, IGrainFactory grains, IOptions<AuditOptions> audit)
+    /// <summary>Reads a tenant's policy (admin key).</summary>
+    /// <remarks>The same answer and <c>ETag</c> as the tenant's own <c>GET /v1/policy</c>.</remarks>
+    internal static async Task<Ok<PolicyResponse>> GetAsync(string id, HttpResponse response, IGrainFactory grains, IOptions<AuditOptions> audit)
     {
         RequireTenantId(id);
         var snapshot = await grains.GetGrain<ITenantGrain>(id).GetAsync()
@@ -36,7 +40,12 @@ public static class TenantPolicyApi
         return TypedResults.Ok(PolicyResponse.From(snapshot.Policy, snapshot.Quota, audit.Value));
     }
 
-    private static async Task<Ok<PolicyResponse>> PutAsync(
+    /// <summary>Updates a tenant's policy (admin key).</summary>
+    /// <remarks>
+    /// The same body and rules as the tenant's own <c>PUT /v1/policy</c>: fields present replace the stored ones, the
+    /// version goes up by one, and <c>If-Match</c> with a stale version answers 412 <c>precondition_failed</c>.
+    /// </remarks>
+    internal static async Task<Ok<PolicyResponse>> PutAsync(
         string id,
         HttpRequest request,
         IGrainFactory grains,

@@ -5,6 +5,7 @@ using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
 using GuardCluster.Gateway.Http;
 using GuardCluster.Gateway.Models;
+using GuardCluster.Gateway.OpenApi;
 using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Tenants;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,16 +24,21 @@ public static class TenantsApi
     public static RouteGroupBuilder MapTenantsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/tenants").WithTags("Tenants").RequireAdmin();
-        group.MapPost("", CreateAsync).Accepts<CreateTenantRequest>("application/json");
-        group.MapGet("", ListAsync);
-        group.MapGet("/{id}", GetAsync);
-        group.MapDelete("/{id}", DeleteAsync);
-        group.MapPost("/{id}/keys", RotateAsync);
-        group.MapPut("/{id}/limits", SetLimitsAsync).Accepts<LimitsBody>("application/json");
+        group.MapPost("", CreateAsync).Accepts<CreateTenantRequest>("application/json").WithName("createTenant").ProducesErrors(409);
+        group.MapGet("", ListAsync).WithName("listTenants").ProducesErrors(400, 422);
+        group.MapGet("/{id}", GetAsync).WithName("getTenant");
+        group.MapDelete("/{id}", DeleteAsync).WithName("deleteTenant");
+        group.MapPost("/{id}/keys", RotateAsync).WithName("rotateTenantKeys");
+        group.MapPut("/{id}/limits", SetLimitsAsync).Accepts<LimitsRequest>("application/json").WithName("setTenantLimits");
         return group;
     }
 
-    private static async Task<Created<TenantKeyResponse>> CreateAsync(
+    /// <summary>Creates a tenant and returns its first API key.</summary>
+    /// <remarks>
+    /// The key is shown only here (and on rotation); store it. The tenant starts with the default policy (S1..S13) and the
+    /// server's default quotas. 409 <c>tenant_exists</c> when the id is taken.
+    /// </remarks>
+    internal static async Task<Created<TenantKeyResponse>> CreateAsync(
         HttpRequest request, IGrainFactory grains, TenantDirectory directory, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
         using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
@@ -45,8 +51,12 @@ public static class TenantsApi
         return TypedResults.Created($"/v1/tenants/{id}", new TenantKeyResponse(issued.TenantId, issued.ApiKey));
     }
 
-    /// <summary>Every tenant, in id order; <c>cursor</c> is the previous page's <c>next_cursor</c>.</summary>
-    private static async Task<Ok<TenantListResponse>> ListAsync(IGrainFactory grains, int? limit, string? cursor)
+    /// <summary>Lists every tenant, in id order.</summary>
+    /// <remarks>
+    /// Ids and creation times only (never keys). <c>limit</c> is 1..1000 (default 100); <c>cursor</c> is the previous
+    /// page's <c>next_cursor</c>, null on the last page. Tenants stored before the list existed appear once they are used.
+    /// </remarks>
+    internal static async Task<Ok<TenantListResponse>> ListAsync(IGrainFactory grains, int? limit, string? cursor)
     {
         var size = limit ?? DefaultPageSize;
         if (size is < 1 or > MaxPageSize)
@@ -64,18 +74,20 @@ public static class TenantsApi
             [.. page.Items.Select(e => new TenantSummary(e.Id, e.CreatedAt))], page.NextCursor, page.Total));
     }
 
-    private static async Task<Ok<TenantInfoResponse>> GetAsync(string id, IGrainFactory grains)
+    /// <summary>Reads a tenant: creation time, policy version, key count and quotas.</summary>
+    internal static async Task<Ok<TenantInfoResponse>> GetAsync(string id, IGrainFactory grains)
     {
         RequireTenantId(id);
         var snapshot = await grains.GetGrain<ITenantGrain>(id).GetAsync() ?? throw NotFound(id);
         return TypedResults.Ok(TenantInfoResponse.From(snapshot));
     }
 
-    /// <summary>
-    /// Replaces the tenant's quota: every limit present is set, every limit absent or null goes back to the server
-    /// default (<c>Guard:Limits</c>). The tenant's own lower settings stay and keep applying where lower.
-    /// </summary>
-    private static async Task<Ok<TenantInfoResponse>> SetLimitsAsync(
+    /// <summary>Replaces a tenant's quotas.</summary>
+    /// <remarks>
+    /// Every limit present is set, every limit absent or null goes back to the server default (<c>Guard:Limits</c>).
+    /// The tenant's own lower settings stay and keep applying where lower.
+    /// </remarks>
+    internal static async Task<Ok<TenantInfoResponse>> SetLimitsAsync(
         string id, HttpRequest request, IGrainFactory grains, TenantDirectory directory, IOptions<GatewayOptions> options, CancellationToken cancellationToken)
     {
         RequireTenantId(id);
@@ -91,7 +103,8 @@ public static class TenantsApi
         }
     }
 
-    private static async Task<NoContent> DeleteAsync(string id, IGrainFactory grains, TenantDirectory directory, AuditPurge audit)
+    /// <summary>Deletes a tenant, its keys, conversations and audit entries.</summary>
+    internal static async Task<NoContent> DeleteAsync(string id, IGrainFactory grains, TenantDirectory directory, AuditPurge audit)
     {
         RequireTenantId(id);
         var deleted = await grains.GetGrain<ITenantGrain>(id).DeleteAsync();
@@ -104,8 +117,9 @@ public static class TenantsApi
         return deleted ? TypedResults.NoContent() : throw NotFound(id);
     }
 
-    /// <summary>Replaces every key; old keys stop working here at once, on other gateways within the cache TTL.</summary>
-    private static async Task<Ok<TenantKeyResponse>> RotateAsync(string id, IGrainFactory grains, TenantDirectory directory)
+    /// <summary>Replaces every API key of a tenant and returns the new one.</summary>
+    /// <remarks>Old keys stop working on this gateway at once, on other gateways within the tenant cache TTL.</remarks>
+    internal static async Task<Ok<TenantKeyResponse>> RotateAsync(string id, IGrainFactory grains, TenantDirectory directory)
     {
         RequireTenantId(id);
         var issued = await grains.GetGrain<ITenantGrain>(id).RotateKeyAsync();

@@ -4,6 +4,7 @@ using GuardCluster.Gateway.Apis;
 using GuardCluster.Gateway.Audit;
 using GuardCluster.Gateway.Auth;
 using GuardCluster.Gateway.Errors;
+using GuardCluster.Gateway.OpenApi;
 using GuardCluster.Gateway.Quotas;
 using GuardCluster.Gateway.Routing;
 using GuardCluster.Gateway.Telemetry;
@@ -12,6 +13,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using GuardCluster.Core;
+using GuardCluster.Core.Policies;
 using GuardCluster.Contracts.Identity;
 
 namespace GuardCluster.Gateway.Extensions;
@@ -36,6 +38,7 @@ public static class GatewayServiceExtensions
 
         var section = configuration.GetSection(GatewayOptions.Section);
         services.Configure<GatewayOptions>(section);
+        AddPolicyLimits(services, configuration);
         var maxBody = section.GetValue<long?>(nameof(GatewayOptions.MaxBodyBytes)) ?? new GatewayOptions().MaxBodyBytes;
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
 
@@ -44,6 +47,9 @@ public static class GatewayServiceExtensions
             // Dictionary keys stay as given: category codes (S1) and OpenAI names (self-harm/intent) are data.
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+
+            // Numbers are numbers on the wire (the web default also reads "1" as 1); the OpenAPI document follows this.
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         // Before AddProblemDetails: the first writer that accepts a problem writes it, and OpenAI routes want theirs.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAiErrorWriter>());
@@ -61,7 +67,7 @@ public static class GatewayServiceExtensions
             context.HttpContext.Features.Get<RequestTelemetry>()?.ProblemCode = context.ProblemDetails.Extensions["code"] as string;
         });
         services.AddExceptionHandler<GuardExceptionHandler>();
-        services.AddOpenApi();
+        services.AddGuardOpenApi();
 
         services.AddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(QuotaClock.Key, TimeProvider.System);
@@ -96,7 +102,7 @@ public static class GatewayServiceExtensions
         app.UseMiddleware<GuardAuthMiddleware>();
 
         // One root group so every API endpoint hands its answer (verdicts, timings) to the request's log line.
-        var api = app.MapGroup("").AddEndpointFilter<VerdictCaptureFilter>();
+        var api = app.MapGroup("").AddEndpointFilter<VerdictCaptureFilter>().DescribeGuardApi();
         api.MapHealthApi();
         api.MapTenantsApi();
         api.MapTenantPolicyApi();
@@ -110,5 +116,21 @@ public static class GatewayServiceExtensions
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("GuardCluster API"));
         return app;
+    }
+
+    /// <summary>
+    /// <c>Guard:Policy</c>: the size limits on categories. Bound here because every host that runs this (API hosts and
+    /// silos, which add the API too) validates policies: per-request categories here, stored policies in the tenant grain.
+    /// </summary>
+    private static void AddPolicyLimits(IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(PolicyLimits.Section);
+        var limits = section.Get<PolicyLimits>() ?? PolicyLimits.Default;
+        if (limits.Problems().FirstOrDefault() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        services.Configure<PolicyLimits>(section);
     }
 }

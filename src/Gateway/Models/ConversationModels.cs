@@ -42,7 +42,11 @@ public sealed record ConversationMessageView(
 public sealed record ConversationResponse(string Id, IReadOnlyList<ConversationMessageView> Messages);
 
 /// <summary>Body of <c>POST /v1/conversations/{id}/messages</c> (documentation shape).</summary>
-public sealed record AppendRequest(string Role, string Content, string? MessageId);
+/// <param name="Role">Must alternate with the stored history, starting with <c>user</c>.</param>
+/// <param name="Content">The message text.</param>
+/// <param name="MessageId">Makes the append idempotent: a retried id with the same message is answered from history.</param>
+[ClosedSchema]
+public sealed record AppendRequest(MessageRole Role, string Content, string? MessageId = null);
 
 public sealed record ConversationSummary(string Id, DateTimeOffset CreatedAt);
 

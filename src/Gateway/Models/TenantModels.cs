@@ -32,6 +32,8 @@ public sealed record TenantInfoResponse(
 public sealed record QuotaValue(int Value, bool IsDefault);
 
 /// <summary>Body of <c>POST /v1/tenants</c> (documentation shape; the handler reads JSON strictly).</summary>
+/// <param name="Id">1-63 characters of a-z, 0-9, '_' and '-', starting with a letter or digit.</param>
+[ClosedSchema]
 public sealed record CreateTenantRequest(string Id);
 
 /// <summary>One tenant in <c>GET /v1/tenants</c>.</summary>

@@ -52,13 +52,21 @@ public sealed class ClassifyResponse(VerdictDto verdict, int policyVersion) : Ve
 public sealed record BatchResponse(IReadOnlyList<ClassifyResponse> Results);
 
 /// <summary>Documentation shape of a classify body: the reference input format.</summary>
+/// <param name="Messages">The conversation, alternating <c>user</c> and <c>assistant</c> turns, starting with <c>user</c>; the last turn is judged.</param>
+/// <param name="Categories">Replaces the tenant's categories for this call only.</param>
+/// <param name="ExcludedCategoryKeys">Category codes left out of the prompt for this call only.</param>
+/// <param name="Threshold">Unsafe-probability threshold in [0, 1] for this call only; null keeps the tenant's.</param>
+[ClosedSchema]
 public sealed record ClassifyRequest(
     IReadOnlyList<MessageBody> Messages,
-    IReadOnlyDictionary<string, string>? Categories,
-    IReadOnlyList<string>? ExcludedCategoryKeys,
-    double? Threshold);
+    CategoriesInput? Categories = null,
+    IReadOnlyList<string>? ExcludedCategoryKeys = null,
+    double? Threshold = null);
 
-/// <summary><c>content</c> is a string or an array of <c>{"type":"text","text":...}</c> parts.</summary>
-public sealed record MessageBody(string Role, string Content);
+/// <summary>One turn. <c>content</c> is a string or an array of <c>{"type":"text","text":...}</c> parts.</summary>
+[ClosedSchema]
+public sealed record MessageBody(MessageRole Role, MessageContent Content);
 
+/// <summary>Documentation shape of a batch body: up to the tenant's <c>max_batch_items</c> classify inputs.</summary>
+[ClosedSchema]
 public sealed record BatchRequest(IReadOnlyList<ClassifyRequest> Items);

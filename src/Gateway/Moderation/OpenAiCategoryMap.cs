@@ -5,8 +5,9 @@ namespace GuardCluster.Gateway.Moderation;
 /// <summary>
 /// Llama Guard's MLCommons codes → OpenAI moderation category names. Codes with no OpenAI counterpart
 /// (S5 defamation, S6 specialized advice, S7 privacy, S8 IP, S13 elections) and custom tenant categories get
-/// an extra key <c>custom/&lt;code&gt;</c>. A code maps to OpenAI names only while its text is the default
-/// taxonomy's text: a tenant that redefines S1 as "Profanity." must not report it as violence.
+/// an extra key <c>custom/&lt;code&gt;</c>. A code maps to OpenAI names only while its name is the default
+/// taxonomy's name: a tenant that redefines S1 as "Profanity." must not report it as violence, while one that keeps
+/// "Violent Crimes." and adds a description (Meta's format, whose names carry a trailing space) still means violence.
 /// </summary>
 public static class OpenAiCategoryMap
 {
@@ -50,7 +51,7 @@ public static class OpenAiCategoryMap
     {
         ArgumentNullException.ThrowIfNull(category);
         var isDefault = DefaultTexts.TryGetValue(category.Code, out var text)
-            && string.Equals(text, category.Text, StringComparison.Ordinal);
+            && string.Equals(text, category.Name.TrimEnd(), StringComparison.Ordinal);
         return isDefault && ByCode.TryGetValue(category.Code, out var names) ? names : [CustomPrefix + category.Code];
     }
 }

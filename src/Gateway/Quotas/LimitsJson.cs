@@ -12,7 +12,9 @@ namespace GuardCluster.Gateway.Quotas;
 /// </summary>
 public static class LimitsJson
 {
+    /// <param name="limits">The limits object.</param>
     /// <param name="current">Values for absent fields.</param>
+    /// <param name="path">Its JSON path, for error messages.</param>
     public static TenantLimits Parse(JsonElement limits, TenantLimits current, string path)
     {
         ArgumentNullException.ThrowIfNull(current);

@@ -10,6 +10,8 @@ namespace GuardCluster.Cli.Admin;
 /// </summary>
 public static class TenantsCommand
 {
+    private const int MaxListPages = 10_000;
+
     public static Command Create(CliHost host)
     {
         var admin = new AdminCommands(host);
@@ -17,6 +19,7 @@ public static class TenantsCommand
         {
             admin.Json,
             CreateTenant(admin),
+            List(admin),
             Show(admin),
             Delete(admin),
             TenantKeysCommand.Create(admin),
@@ -36,6 +39,49 @@ public static class TenantsCommand
             var body = JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = result.GetRequiredValue(id) });
             var created = await client.PostAsync("v1/tenants", body, ct).ConfigureAwait(false);
             await WriteKeyAsync(admin.Host, created.Body, json, "created tenant").ConfigureAwait(false);
+        }));
+        return command;
+    }
+
+    private static Command List(AdminCommands admin)
+    {
+        var command = new Command("list", "List every tenant (id and creation time), following the API's pages");
+        command.SetAction((result, ct) => admin.RunAsync(result, async (client, json) =>
+        {
+            var tenants = new List<TenantListEntry>();
+            string? cursor = null;
+
+            // Bounded: each page moves the cursor forward; a server that repeats a cursor cannot loop us.
+            for (var page = 0; page < MaxListPages; page++)
+            {
+                var path = "v1/tenants?limit=1000" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
+                var body = (await client.GetAsync(path, ct).ConfigureAwait(false)).Body;
+                foreach (var item in body.GetProperty("data").EnumerateArray())
+                {
+                    tenants.Add(new TenantListEntry(item.GetProperty("id").GetString() ?? "", item.GetProperty("created_at").GetString() ?? ""));
+                }
+
+                var next = body.TryGetProperty("next_cursor", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+                if (next is null || next == cursor)
+                {
+                    break;
+                }
+
+                cursor = next;
+            }
+
+            if (json)
+            {
+                await JsonOutput.WriteAsync(admin.Host.Stdout, new TenantList(tenants, tenants.Count)).ConfigureAwait(false);
+                return;
+            }
+
+            foreach (var tenant in tenants)
+            {
+                await admin.Host.Stdout.WriteLineAsync($"{tenant.Id}\t{tenant.CreatedAt}").ConfigureAwait(false);
+            }
+
+            await admin.Host.Stdout.WriteLineAsync($"{tenants.Count} tenant(s)").ConfigureAwait(false);
         }));
         return command;
     }
@@ -108,3 +154,9 @@ public static class TenantsCommand
 
 /// <summary><c>tenants delete --json</c>: the server answers 204 with no body, so the CLI says what it did.</summary>
 public sealed record DeletedTenant(string Id, bool Deleted);
+
+/// <summary>One line of <c>tenants list</c>.</summary>
+public sealed record TenantListEntry(string Id, string CreatedAt);
+
+/// <summary><c>tenants list --json</c>: every page joined.</summary>
+public sealed record TenantList(IReadOnlyList<TenantListEntry> Data, int Total);

@@ -91,6 +91,29 @@ public sealed class TenantsCommandTests(GuardHostFixture host) : IDisposable
     }
 
     [Fact]
+    public async Task List_shows_every_tenant_and_drops_deleted_ones()
+    {
+        var ids = new[] { NewTenantId(), NewTenantId() };
+        foreach (var id in ids)
+        {
+            Assert.Equal(0, (await host.AdminAsync("tenants", "create", id)).ExitCode);
+        }
+
+        var listed = await host.AdminAsync("tenants", "list");
+        Assert.Equal(0, listed.ExitCode);
+        Assert.All(ids, id => Assert.Contains(id + "\t", listed.Stdout, StringComparison.Ordinal));
+        Assert.Matches(@"\d+ tenant\(s\)", listed.Stdout);
+
+        Assert.Equal(0, (await host.AdminAsync("tenants", "delete", ids[0])).ExitCode);
+        var json = JsonNode.Parse((await host.AdminAsync("tenants", "list", "--json")).Stdout)!;
+        var listedIds = json["data"]!.AsArray().Select(t => t!["id"]!.GetValue<string>()).ToList();
+        Assert.DoesNotContain(ids[0], listedIds);
+        Assert.Contains(ids[1], listedIds);
+        Assert.Equal(listedIds.Count, json["total"]!.GetValue<int>());
+        Assert.Equal(listedIds.Order(StringComparer.Ordinal), listedIds);
+    }
+
+    [Fact]
     public async Task Json_output_of_create_and_delete_has_the_documented_shape()
     {
         var id = NewTenantId();

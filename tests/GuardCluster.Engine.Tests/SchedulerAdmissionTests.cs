@@ -30,6 +30,11 @@ public sealed class SchedulerAdmissionTests
             ("classify with categories", n => (new GuardRequest(new Conversation([ChatMessage.User(Words(n))]), custom), null)),
             ("first turn", n => (Session($"first-{n}", Words(n)), null)),
             ("later turn", n => (Session($"later-{n}", "hello there", "hi, how can I help?", Words(n)), Session($"later-{n}", "hello there"))),
+
+            // Another policy's header is cached first: its cells must be given back for a prompt at the edge, not fail it.
+            ("default policy after another policy's header", n => (
+                new GuardRequest(new Conversation([ChatMessage.User(Words(n))]), SafetyPolicy.Default),
+                new GuardRequest(new Conversation([ChatMessage.User($"hello {n}")]), LongPolicy))),
         })
         {
             var edge = FirstWordCountAbove(engine, n => build(n).Request, maxPrompt);
@@ -235,6 +240,10 @@ public sealed class SchedulerAdmissionTests
             return "cancelled";
         }
     }
+
+    /// <summary>A policy whose header takes most of the context.</summary>
+    private static SafetyPolicy LongPolicy { get; } = new(
+        [.. Enumerable.Range(1, 8).Select(i => new SafetyCategory($"S{i}", $"Topic {i}.", Words(12)))], []);
 
     private static string Words(int n) => string.Join(' ', Enumerable.Range(0, n).Select(i => (i % 4) switch { 0 => "sea", 1 => "sky", 2 => "sun", _ => "sand" }));
 

@@ -55,10 +55,16 @@ internal sealed partial class InferenceScheduler
         }
 
         var result = _context.NativeHandle.Decode(batch);
-        if (result == DecodeResult.NoKvSlot && _cache.MakeRoom(int.MaxValue))
+        if (result == DecodeResult.NoKvSlot && _cache.ResidentCells > 0)
         {
-            // Out of contiguous cells: give the cache's cells back and try once more.
-            result = _context.NativeHandle.Decode(batch);
+            // Out of contiguous cells: give the idle cache's cells back and, if any came back, try once more. (MakeRoom
+            // answers whether it freed the cells asked for; asked for "all", it never can, so count what it gave back.)
+            var before = _cache.ResidentCells;
+            _cache.MakeRoom(int.MaxValue);
+            if (_cache.ResidentCells < before)
+            {
+                result = _context.NativeHandle.Decode(batch);
+            }
         }
 
         Interlocked.Increment(ref _decodeCalls);

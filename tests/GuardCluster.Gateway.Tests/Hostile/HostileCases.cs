@@ -501,9 +501,19 @@ public static class HostileCases
         }
     }
 
+    private static string LongDescribedPolicyRequest { get; } = JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["messages"] = new[] { new Dictionary<string, string> { ["role"] = "user", ["content"] = "hello" } },
+        ["categories"] = Enumerable.Range(1, 6).ToDictionary(
+            i => $"S{i}",
+            i => (object)new Dictionary<string, string> { ["name"] = $"Topic {i}.", ["description"] = Words(500) }),
+    });
+
     /// <summary>Prompts at sizes around the engine's context edge (found by probing): 200 inside, 413 beyond, never 500.</summary>
     private static IEnumerable<HostileCase> ContextEdge()
     {
+        // A long described per-request policy (~6 × 500 words) is answered; its header's KV stays cached for the cases below.
+        yield return Ok("context/long-described-policy-first", "POST", Classify, LongDescribedPolicyRequest);
         foreach (var offset in new[] { -64, -8, -2, -1, 0 })
         {
             yield return new HostileCase($"context/edge{offset:+0;-0;+0}", "POST", _ => Classify, c => HostileCase.Utf8(One(Words(c.EdgeWords + offset))), [200], []);

@@ -51,19 +51,8 @@ public static class PolicyApi
         IOptions<AuditOptions> audit,
         CancellationToken cancellationToken)
     {
-        using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        var parsed = PolicyUpdate.Parse(JsonBody.RequireObject(body), audit.Value.MaxRetentionDays);
-        var ifVersions = PolicyUpdate.AcceptedVersions(request.Headers.IfMatch, parsed.Version);
-        try
-        {
-            var stored = await grains.GetGrain<ITenantGrain>(tenant.Id).UpdatePolicyAsync(parsed.Patch, ifVersions);
-            request.HttpContext.Response.Headers[HeaderNames.ETag] = PolicyUpdate.ETag(stored.Version);
-            return TypedResults.Ok(PolicyResponse.From(stored, tenant.Snapshot.Quota, audit.Value));
-        }
-        finally
-        {
-            // Even a failed write may have landed; never keep serving a policy this host knows is being replaced.
-            directory.Invalidate(tenant.Id);
-        }
+        var stored = await PolicyUpdate.StoreAsync(
+            tenant.Id, request, grains, directory, options.Value.MaxBodyBytes, audit.Value.MaxRetentionDays, cancellationToken);
+        return TypedResults.Ok(PolicyResponse.From(stored, tenant.Snapshot.Quota, audit.Value));
     }
 }

@@ -103,6 +103,33 @@ public static class PolicyUpdate
     }
 
     /// <summary>The policy's entity tag: its version, quoted.</summary>
+    /// <summary>
+    /// Reads a policy update from <paramref name="request"/> and stores it on <paramref name="tenantId"/>'s grain
+    /// (conditional on <c>If-Match</c> or <c>version</c>), sets the <c>ETag</c>, and returns the stored policy. The
+    /// tenant's own <c>PUT /v1/policy</c> and the admin's <c>PUT /v1/tenants/{id}/policy</c> share it.
+    /// </summary>
+    public static async Task<TenantPolicy> StoreAsync(
+        string tenantId, HttpRequest request, IGrainFactory grains, Tenants.TenantDirectory directory, long maxBodyBytes, int maxRetentionDays, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(directory);
+        using var body = await JsonBody.ReadAsync(request, maxBodyBytes, cancellationToken);
+        var parsed = Parse(JsonBody.RequireObject(body), maxRetentionDays);
+        var ifVersions = AcceptedVersions(request.Headers.IfMatch, parsed.Version);
+        try
+        {
+            var stored = await grains.GetGrain<Contracts.Grains.ITenantGrain>(tenantId).UpdatePolicyAsync(parsed.Patch, ifVersions);
+            request.HttpContext.Response.Headers[Microsoft.Net.Http.Headers.HeaderNames.ETag] = ETag(stored.Version);
+            return stored;
+        }
+        finally
+        {
+            // Even a failed write may have landed; never keep serving a policy this host knows is being replaced.
+            directory.Invalidate(tenantId);
+        }
+    }
+
     public static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     /// <summary>

@@ -33,9 +33,8 @@ public static class TenantPolicyApi
     /// <remarks>The same answer and <c>ETag</c> as the tenant's own <c>GET /v1/policy</c>.</remarks>
     internal static async Task<Ok<PolicyResponse>> GetAsync(string id, HttpResponse response, IGrainFactory grains, IOptions<AuditOptions> audit)
     {
-        RequireTenantId(id);
-        var snapshot = await grains.GetGrain<ITenantGrain>(id).GetAsync()
-            ?? throw new GatewayProblemException(404, GuardErrorCodes.TenantNotFound, $"Tenant '{id}' does not exist.", "id");
+        TenantsApi.RequireTenantId(id);
+        var snapshot = await grains.GetGrain<ITenantGrain>(id).GetAsync() ?? throw TenantsApi.NotFound(id);
         response.Headers[HeaderNames.ETag] = PolicyUpdate.ETag(snapshot.Policy.Version);
         return TypedResults.Ok(PolicyResponse.From(snapshot.Policy, snapshot.Quota, audit.Value));
     }
@@ -54,31 +53,10 @@ public static class TenantPolicyApi
         IOptions<AuditOptions> audit,
         CancellationToken cancellationToken)
     {
-        RequireTenantId(id);
-        using var body = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        var parsed = PolicyUpdate.Parse(JsonBody.RequireObject(body), audit.Value.MaxRetentionDays);
-        var ifVersions = PolicyUpdate.AcceptedVersions(request.Headers.IfMatch, parsed.Version);
-        var tenant = grains.GetGrain<ITenantGrain>(id);
-        try
-        {
-            var stored = await tenant.UpdatePolicyAsync(parsed.Patch, ifVersions);
-            var quota = (await tenant.GetAsync())?.Quota
-                ?? throw new GatewayProblemException(404, GuardErrorCodes.TenantNotFound, $"Tenant '{id}' does not exist.", "id");
-            request.HttpContext.Response.Headers[HeaderNames.ETag] = PolicyUpdate.ETag(stored.Version);
-            return TypedResults.Ok(PolicyResponse.From(stored, quota, audit.Value));
-        }
-        finally
-        {
-            // As in PolicyApi: a write that may have landed must not leave this host serving the old policy.
-            directory.Invalidate(id);
-        }
-    }
-
-    private static void RequireTenantId(string id)
-    {
-        if (!Contracts.Identity.GuardIds.IsTenantId(id))
-        {
-            throw new GatewayProblemException(422, GuardErrorCodes.InvalidTenantId, Contracts.Identity.GuardIds.TenantIdRule, "id");
-        }
+        TenantsApi.RequireTenantId(id);
+        var stored = await PolicyUpdate.StoreAsync(
+            id, request, grains, directory, options.Value.MaxBodyBytes, audit.Value.MaxRetentionDays, cancellationToken);
+        var quota = (await grains.GetGrain<ITenantGrain>(id).GetAsync())?.Quota ?? throw TenantsApi.NotFound(id);
+        return TypedResults.Ok(PolicyResponse.From(stored, quota, audit.Value));
     }
 }

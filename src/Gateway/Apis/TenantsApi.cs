@@ -127,7 +127,7 @@ public static class TenantsApi
         return TypedResults.Ok(new TenantKeyResponse(issued.TenantId, issued.ApiKey));
     }
 
-    private static void RequireTenantId(string id)
+    internal static void RequireTenantId(string id)
     {
         if (!GuardIds.IsTenantId(id))
         {
@@ -139,6 +139,6 @@ public static class TenantsApi
         }
     }
 
-    private static GatewayProblemException NotFound(string id) =>
+    internal static GatewayProblemException NotFound(string id) =>
         new(404, GuardErrorCodes.TenantNotFound, $"Tenant '{id}' does not exist.", "id");
 }

@@ -48,8 +48,9 @@ public sealed record EngineOptions
     public int MaxSequencesPerTenant { get; init; }
 
     /// <summary>
-    /// While several tenants share the engine, prompt tokens per step given to the tenants using more than their share
-    /// (the rest of the step goes to the others first): a light tenant's check then waits for at most one short step.
+    /// While several tenants share the engine, prompt tokens per step given to the tenants whose waiting work dwarfs the
+    /// lightest active tenant's (the rest of the step goes to the others first): a light tenant's check then waits for at
+    /// most one short step.
     /// </summary>
     public int SharedStepTokens { get; init; } = 32;
 

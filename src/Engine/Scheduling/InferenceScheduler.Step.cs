@@ -9,6 +9,11 @@ internal sealed partial class InferenceScheduler
     // Tokens every prefilling sequence gets per step before the rest is handed out shortest-first.
     private const int MinPrefillSlice = 16;
 
+    // Every this many steps carrying a light tenant's work, the heavy tenants' short share rides along (no starvation).
+    private const int HeavyRideAlongSteps = 4;
+
+    private int _heavySkippedSteps;
+
     private void Step(LLama.Native.LLamaBatch batch)
     {
         batch.Clear();
@@ -105,11 +110,31 @@ internal sealed partial class InferenceScheduler
         }
     }
 
+    /// <summary>Prompt tokens each tenant still has to prefill: its admitted jobs' remaining prompts and its queued jobs'.</summary>
+    private Dictionary<string, long> Backlog()
+    {
+        var backlog = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var job in _active)
+        {
+            if (!job.IsBackground)
+            {
+                backlog[job.Tenant] = backlog.GetValueOrDefault(job.Tenant) + job.RemainingPrompt;
+            }
+        }
+
+        foreach (var (tenant, jobs) in _queue.ByTenant)
+        {
+            backlog[tenant] = backlog.GetValueOrDefault(tenant) + jobs.Sum(j => (long)j.PromptTokens.Length);
+        }
+
+        return backlog;
+    }
+
     /// <summary>
     /// Prefills share what is left of the step: every prefilling sequence first gets a small slice (nobody starves),
     /// then the rest goes shortest-remaining-first (oldest first among equals): a short check is not held back by a
     /// long prompt, and equal-sized checks finish in arrival order instead of all at the end. While several tenants
-    /// are active, the ones using more than their share (<see cref="TenantUsage"/>) get at most
+    /// are active, the ones whose waiting work dwarfs the lightest one's (<see cref="TenantUsage"/>) get at most
     /// <see cref="EngineOptions.SharedStepTokens"/> of a step together, and only of steps without a light tenant's work: a
     /// step stays short, so a light tenant's check waits for at most one short step and is not slowed by a neighbour's
     /// long prompts.
@@ -122,7 +147,7 @@ internal sealed partial class InferenceScheduler
             return;
         }
 
-        var heavy = _usage.HeavyTenants(_active.Where(j => !j.IsBackground).Select(j => j.Tenant));
+        var heavy = _usage.HeavyTenants(Backlog(), Math.Max(1, _options.BatchSize));
         if (heavy.Count == 0)
         {
             var slice = Math.Min(MinPrefillSlice, Math.Max(1, budget / prefilling.Count));
@@ -146,22 +171,35 @@ internal sealed partial class InferenceScheduler
         }
 
         // A step that carries a light tenant's work carries no heavy prompt tokens: the light check then costs what it
-        // costs alone (plus waiting for one short step). The heavy tenants get every step the light ones leave free, and
-        // a tenant that gets less than its share is not heavy for long (its decayed usage drops below the others').
+        // costs alone (plus waiting for one short step). The heavy tenants get every step the light ones leave free (short
+        // steps cost little throughput on a bandwidth-bound decode), and full steps again once the others have left. A
+        // light tenant that keeps every step busy cannot starve them: every HeavyRideAlongSteps-th step with light work also
+        // carries their short share.
         if (inBatch.Any(j => !heavy.Contains(j.Tenant)))
         {
-            return;
+            if (++_heavySkippedSteps < HeavyRideAlongSteps)
+            {
+                return;
+            }
         }
 
-        // Heavy tenants share a short step's worth, one slice each in turn.
+        _heavySkippedSteps = 0;
+
+        // Heavy tenants share a short step's worth, one slice per tenant, each spent on its shortest prompts first: its
+        // checks then finish one after another instead of all creeping forward together.
         var heavyBudget = Math.Min(budget, Math.Max(1, _options.SharedStepTokens));
         var heavyJobs = prefilling.Where(j => heavy.Contains(j.Tenant)).OrderBy(j => j.RemainingPrompt).ToList();
-        var heavySlice = Math.Max(1, heavyBudget / Math.Max(1, heavyJobs.Count));
-        foreach (var job in heavyJobs)
+        var tenantSlice = Math.Max(1, heavyBudget / Math.Max(1, heavyJobs.Select(j => j.Tenant).Distinct(StringComparer.Ordinal).Count()));
+        foreach (var tenantJobs in heavyJobs.GroupBy(j => j.Tenant, StringComparer.Ordinal))
         {
-            var added = Count(tenantTokens, job, AddPrefill(batch, job, Math.Min(heavySlice, heavyBudget), logitOwners, inBatch));
-            heavyBudget -= added;
-            budget -= added;
+            var slice = Math.Min(tenantSlice, heavyBudget);
+            foreach (var job in tenantJobs)
+            {
+                var added = Count(tenantTokens, job, AddPrefill(batch, job, slice, logitOwners, inBatch));
+                slice -= added;
+                heavyBudget -= added;
+                budget -= added;
+            }
         }
 
         foreach (var job in heavyJobs)

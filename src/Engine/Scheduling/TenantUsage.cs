@@ -3,80 +3,67 @@ using System.Diagnostics;
 namespace GuardCluster.Engine.Scheduling;
 
 /// <summary>
-/// Tokens each tenant fed the engine recently (exponentially decayed, half-life <see cref="HalfLife"/>). A tenant
-/// using more than an equal share of the recent total is "heavy" while others are active: its prompt tokens then get
-/// only a small part of each step. A tenant counts as active while it has work in the engine and for
-/// <see cref="RecentWindow"/> after its last tokens (a tenant sending one check at a time stays active between its
-/// checks; one that has left stops holding the others back within that window). Scheduler thread only.
+/// Which tenants are active, and which of them are "heavy": their work waiting in the engine (prompt tokens still to
+/// prefill, queued or admitted) dwarfs the lightest active tenant's. A heavy tenant's prompt tokens then get only a
+/// short part of each step (<see cref="EngineOptions.SharedStepTokens"/>) and no part of a step carrying a light
+/// tenant's work, so a light tenant's check never waits behind a long step. A tenant counts as active while it has
+/// work in the engine and for <see cref="RecentWindow"/> after its last tokens (a tenant sending one check at a time
+/// stays active between its checks; one that has left stops holding the others back within that window).
+/// <para>
+/// Heaviness follows the backlog, not recent token usage: under a usage rule a throttled bulk tenant soon looks light
+/// (its share dips), gets one full step, and a light check arriving then waits seconds behind it (the noisy-neighbour
+/// benchmark's p95). A backlog does not dip while the bulk work is still there. Scheduler thread only.
+/// </para>
 /// </summary>
 internal sealed class TenantUsage
 {
-    public static readonly TimeSpan HalfLife = TimeSpan.FromSeconds(2);
-
     public static readonly TimeSpan RecentWindow = TimeSpan.FromSeconds(10);
 
-    private readonly Dictionary<string, double> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
-    private long _updatedAt = Stopwatch.GetTimestamp();
 
-    /// <summary>Adds this step's tokens per tenant after decaying everything to now.</summary>
+    /// <summary>Notes the tenants that fed tokens in this step.</summary>
     public void Record(Dictionary<string, int> stepTokens)
     {
-        Decay();
         var now = Stopwatch.GetTimestamp();
         foreach (var (tenant, tokens) in stepTokens)
         {
-            _tokens[tenant] = _tokens.GetValueOrDefault(tenant) + tokens;
-            _lastSeen[tenant] = now;
+            if (tokens > 0)
+            {
+                _lastSeen[tenant] = now;
+            }
         }
     }
 
-    /// <summary>Tenants using more than an equal share while at least one other tenant is recently active; empty otherwise.</summary>
-    public HashSet<string> HeavyTenants(IEnumerable<string> present)
+    /// <summary>
+    /// Tenants whose backlog is more than twice the lightest active tenant's plus <paramref name="margin"/> tokens, while at
+    /// least one other tenant is active; empty otherwise. A tenant active but with nothing waiting has a backlog of 0.
+    /// </summary>
+    public HashSet<string> HeavyTenants(IReadOnlyDictionary<string, long> backlog, int margin)
     {
-        Decay();
+        ArgumentNullException.ThrowIfNull(backlog);
         var now = Stopwatch.GetTimestamp();
         foreach (var gone in _lastSeen.Where(p => Stopwatch.GetElapsedTime(p.Value, now) > RecentWindow).Select(p => p.Key).ToArray())
         {
             _lastSeen.Remove(gone);
         }
 
-        var recent = new HashSet<string>(_lastSeen.Keys, StringComparer.Ordinal);
-        recent.UnionWith(present);
+        var active = new HashSet<string>(_lastSeen.Keys, StringComparer.Ordinal);
+        active.UnionWith(backlog.Keys);
         var heavy = new HashSet<string>(StringComparer.Ordinal);
-        if (recent.Count < 2)
+        if (active.Count < 2)
         {
             return heavy;
         }
 
-        var total = recent.Sum(t => _tokens.GetValueOrDefault(t));
-        foreach (var tenant in recent)
+        var lightest = active.Min(t => backlog.GetValueOrDefault(t));
+        foreach (var tenant in active)
         {
-            if (_tokens.GetValueOrDefault(tenant) > total / recent.Count)
+            if (backlog.GetValueOrDefault(tenant) > (2 * lightest) + margin)
             {
                 heavy.Add(tenant);
             }
         }
 
         return heavy;
-    }
-
-    private void Decay()
-    {
-        var now = Stopwatch.GetTimestamp();
-        var factor = Math.Pow(0.5, Stopwatch.GetElapsedTime(_updatedAt, now) / HalfLife);
-        _updatedAt = now;
-        foreach (var tenant in _tokens.Keys.ToArray())
-        {
-            var value = _tokens[tenant] * factor;
-            if (value < 0.5)
-            {
-                _tokens.Remove(tenant);
-            }
-            else
-            {
-                _tokens[tenant] = value;
-            }
-        }
     }
 }

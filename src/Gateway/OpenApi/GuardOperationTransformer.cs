@@ -6,7 +6,8 @@ namespace GuardCluster.Gateway.OpenApi;
 
 /// <summary>
 /// Per operation: the security requirement its key kind implies (none for the anonymous health probes) and
-/// error response descriptions that name the codes behind each status.
+/// error response descriptions that name the codes behind each status, and the format of the <c>{id}</c> path
+/// parameters (the same rules as <see cref="Contracts.Identity.GuardIds"/>; a wrong id is 422 <c>invalid_*_id</c>).
 /// </summary>
 internal sealed class GuardOperationTransformer : IOpenApiOperationTransformer
 {
@@ -64,6 +65,29 @@ internal sealed class GuardOperationTransformer : IOpenApiOperationTransformer
             }
         }
 
+        DescribeIdParameter(operation, context.Description.RelativePath ?? "");
         return Task.CompletedTask;
+    }
+
+    private static void DescribeIdParameter(OpenApiOperation operation, string path)
+    {
+        var (pattern, rule) = path.StartsWith("v1/tenants/", StringComparison.Ordinal)
+            ? ("^[a-z0-9][a-z0-9_-]{0,62}$", Contracts.Identity.GuardIds.TenantIdRule)
+            : path.StartsWith("v1/conversations/", StringComparison.Ordinal)
+                ? ("^[A-Za-z0-9._:-]{1,128}$", Contracts.Identity.GuardIds.ConversationIdRule)
+                : (null, null);
+        if (pattern is null)
+        {
+            return;
+        }
+
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
+        {
+            if (parameter.In == ParameterLocation.Path && parameter.Name == "id")
+            {
+                parameter.Description = rule;
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = pattern };
+            }
+        }
     }
 }

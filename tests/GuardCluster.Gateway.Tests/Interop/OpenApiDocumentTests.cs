@@ -132,6 +132,27 @@ public sealed class OpenApiDocumentTests(GuardApiFixture api)
         }
     }
 
+    [Theory]
+    [InlineData("getTenant", "acme-1", "Acme")]
+    [InlineData("getTenantPolicy", "a_b", "-a")]
+    [InlineData("getConversation", "chat:1.A_b-2", "chat/1")]
+    [InlineData("deleteConversation", "x", "a b")]
+    public async Task Id_path_parameters_declare_the_pattern_the_server_enforces(string operationId, string valid, string invalid)
+    {
+        var doc = await FetchAsync();
+        var id = doc.Operation(operationId).GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "id");
+        var pattern = new System.Text.RegularExpressions.Regex(id.GetProperty("schema").GetProperty("pattern").GetString()!);
+        Assert.False(string.IsNullOrEmpty(id.GetProperty("description").GetString()));
+
+        var isTenant = operationId.Contains("Tenant", StringComparison.Ordinal);
+        foreach (var (candidate, expected) in new[] { (valid, true), (invalid, false) })
+        {
+            var server = isTenant ? Contracts.Identity.GuardIds.IsTenantId(candidate) : Contracts.Identity.GuardIds.IsConversationId(candidate);
+            Assert.Equal(expected, server);
+            Assert.Equal(server, pattern.IsMatch(candidate));
+        }
+    }
+
     [Fact]
     public async Task Request_schemas_match_what_the_parsers_accept()
     {

@@ -20,7 +20,8 @@ import sys
 import jinja2
 
 HERE = pathlib.Path(__file__).resolve().parent
-DEFAULT_TEMPLATE = pathlib.Path("/work/shared/reference/llama-guard-3-1b/chat_template.jinja")
+# shared/ lies beside the repository root (tests/GuardCluster.Core.Tests/ReferenceCases → three levels up).
+DEFAULT_TEMPLATE = HERE.parents[3] / "shared" / "reference" / "llama-guard-3-1b" / "chat_template.jinja"
 
 
 def raise_exception(message):
